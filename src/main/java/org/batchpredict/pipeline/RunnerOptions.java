@@ -1,0 +1,23 @@
+package org.batchpredict.pipeline;
+
+import org.apache.beam.runners.dataflow.options.DataflowPipelineWorkerPoolOptions;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Maps {@code maxWorkerCount} onto each distributed runner's own option. */
+final class RunnerOptions {
+  private RunnerOptions() {}
+
+  static void applyWorkerLimit(String runner, PipelineOptions options, int maxWorkerCount) {
+    switch (runner) {
+      case "FlinkRunner":
+        options.as(FlinkPipelineOptions.class).setParallelism(maxWorkerCount);
+        break;
+      case "DataflowRunner":
+        options.as(DataflowPipelineWorkerPoolOptions.class).setMaxNumWorkers(maxWorkerCount);
+        break;
+      default:
+        break;
+    }
+  }
+}
