@@ -3,7 +3,6 @@ package org.batchpredict.iam;
 import com.google.protobuf.Timestamp;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
-import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
@@ -30,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code resource.service}: {@code ml.googleapis.com}
  * </ul>
  *
- * An expression must be boolean. One that fails to evaluate (a missing attribute, a bad time zone)
- * grants nothing.
+ * The variables are typed, so an expression must be boolean and may use no other attribute: {@code
+ * request.user == "x"} or {@code resource.name == 3} does not compile. One that fails to evaluate
+ * (say, an unknown time zone in {@code getHours}) grants nothing.
  */
 public final class Conditions {
   private static final Logger LOG = LoggerFactory.getLogger(Conditions.class);
@@ -45,8 +45,10 @@ public final class Conditions {
 
   private static final CelCompiler COMPILER =
       CelCompilerFactory.standardCelCompilerBuilder()
-          .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .addVar("resource", MapType.create(SimpleType.STRING, SimpleType.DYN))
+          .addVar("request.time", SimpleType.TIMESTAMP)
+          .addVar("resource.name", SimpleType.STRING)
+          .addVar("resource.type", SimpleType.STRING)
+          .addVar("resource.service", SimpleType.STRING)
           .setResultType(SimpleType.BOOL)
           .build();
 
@@ -86,16 +88,14 @@ public final class Conditions {
     }
     Map<String, Object> variables =
         Map.of(
-            "request",
-            Map.of("time", timestamp(time)),
-            "resource",
-            Map.of(
-                "name",
-                resourceName,
-                "type",
-                ResourceNames.isJob(resourceName) ? JOB_TYPE : PROJECT_TYPE,
-                "service",
-                SERVICE));
+            "request.time",
+            timestamp(time),
+            "resource.name",
+            resourceName,
+            "resource.type",
+            ResourceNames.isJob(resourceName) ? JOB_TYPE : PROJECT_TYPE,
+            "resource.service",
+            SERVICE);
     try {
       return Boolean.TRUE.equals(program.eval(variables));
     } catch (CelEvaluationException | RuntimeException e) {
