@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
  * <pre>
  * java -jar target/batch-predict.jar predict --job pipelines/census-json.json
  * java -jar target/batch-predict.jar serve
+ * java -jar target/batch-predict.jar audit --data-dir data --since 1h
+ * java -jar target/batch-predict.jar hash-token --new
  * </pre>
  */
 @Command(
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "batch-predict 0.1.0",
     description = "Batch prediction with TensorFlow SavedModels on Apache Beam.",
-    subcommands = {PredictCommand.class})
+    subcommands = {PredictCommand.class, AuditCommand.class, HashTokenCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
