@@ -11,7 +11,10 @@ final class RunnerOptions {
   static void applyWorkerLimit(String runner, PipelineOptions options, int maxWorkerCount) {
     switch (runner) {
       case "FlinkRunner":
-        options.as(FlinkPipelineOptions.class).setParallelism(maxWorkerCount);
+        FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+        flink.setParallelism(maxWorkerCount);
+        // Our DoFns never mutate their inputs, so Flink may pass elements on without copying.
+        flink.setFasterCopy(true);
         break;
       case "DataflowRunner":
         options.as(DataflowPipelineWorkerPoolOptions.class).setMaxNumWorkers(maxWorkerCount);
