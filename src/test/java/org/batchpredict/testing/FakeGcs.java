@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A loopback stand-in for the part of the Cloud Storage JSON API that Beam's GCS file system uses,
@@ -165,7 +167,7 @@ public final class FakeGcs implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      byte[] body = exchange.getRequestBody().readAllBytes();
+      byte[] body = requestBody(exchange);
       Map<String, String> headers = new LinkedHashMap<>();
       exchange
           .getRequestHeaders()
@@ -191,6 +193,17 @@ public final class FakeGcs implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The request's body, unzipped when the client sent it gzip-encoded (the Google clients do). */
+  static byte[] requestBody(HttpExchange exchange) throws IOException {
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+        return in.readAllBytes();
+      }
+    }
+    return body;
   }
 
   private Response dispatch(
