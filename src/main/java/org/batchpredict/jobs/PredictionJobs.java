@@ -45,7 +45,8 @@ public final class PredictionJobs {
             : Math.toIntExact(input.batchSize),
         input.maxWorkerCount == null
             ? PredictionSpec.DEFAULT_MAX_WORKER_COUNT
-            : Math.toIntExact(input.maxWorkerCount));
+            : Math.toIntExact(input.maxWorkerCount),
+        input.region);
   }
 
   /** A local path made absolute; a URI ({@code gs://...}) as it is. */

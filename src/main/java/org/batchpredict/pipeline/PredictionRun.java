@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -131,10 +132,16 @@ public final class PredictionRun {
 
   /** The counts so far. */
   public Progress progress() {
+    if (result instanceof DataflowTemplateJob) {
+      return Progress.NONE;
+    }
     return readProgress(result, false);
   }
 
   public State state() {
+    if (result instanceof DataflowTemplateJob) {
+      return State.SUCCEEDED;
+    }
     return stateOf(result.getState());
   }
 
@@ -148,12 +155,20 @@ public final class PredictionRun {
   }
 
   /**
-   * Waits for the run to end, calling {@code onProgress} with the counts every {@code interval}.
+   * Waits for the run to end, calling {@code onProgress} with the counts every {@code interval}. A
+   * run that only wrote a Dataflow template ({@code --templateLocation}) has ended SUCCEEDED with
+   * no counts.
    */
   public Outcome waitUntilFinish(Duration interval, Consumer<Progress> onProgress) {
-    PipelineResult.State state = result.getState();
+    if (result instanceof DataflowTemplateJob) {
+      // --templateLocation: the runner wrote a Dataflow template instead of starting a job.
+      LOG.info("Wrote a Dataflow template; the job runs when the template is launched");
+      return new Outcome(State.SUCCEEDED, null, Progress.NONE);
+    }
+    PipelineResult.State state = PipelineResult.State.UNKNOWN;
     String failure = null;
     try {
+      state = result.getState();
       while (!state.isTerminal()) {
         state = result.waitUntilFinish(org.joda.time.Duration.millis(interval.toMillis()));
         if (state == null) {
@@ -188,7 +203,10 @@ public final class PredictionRun {
     }
   }
 
-  /** Caps the workers on the runners that have a knob for it; see the README. */
+  /**
+   * Caps the workers on the runners that have a knob for it and places a Dataflow job in the job's
+   * region; see the README.
+   */
   private static void applyWorkerLimit(PredictionSpec spec, PipelineOptions options) {
     String runner = options.getRunner().getSimpleName();
     if (runner.equals("DirectRunner")) {
@@ -201,6 +219,7 @@ public final class PredictionRun {
       direct.setEnforceEncodability(false);
     }
     RunnerOptions.applyWorkerLimit(runner, options, spec.maxWorkerCount());
+    RunnerOptions.applyRegion(runner, options, spec.region());
   }
 
   private static List<MatchResult.Metadata> matchInputs(List<String> patterns) {

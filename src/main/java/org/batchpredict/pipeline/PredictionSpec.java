@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param signatureName the signature to call
  * @param batchSize instances per signature call
  * @param maxWorkerCount the cap on parallel workers (threads on the DirectRunner)
+ * @param region the job's region: the Dataflow region on the DataflowRunner; {@code local} or null
+ *     elsewhere
  */
 public record PredictionSpec(
     List<String> inputPatterns,
@@ -26,10 +28,33 @@ public record PredictionSpec(
     String modelDirectory,
     String signatureName,
     int batchSize,
-    int maxWorkerCount)
+    int maxWorkerCount,
+    String region)
     implements Serializable {
   public static final int DEFAULT_BATCH_SIZE = 64;
   public static final int DEFAULT_MAX_WORKER_COUNT = 10;
+
+  /** A spec without a region, for runners other than Dataflow. */
+  public PredictionSpec(
+      List<String> inputPatterns,
+      DataFormat dataFormat,
+      String outputPath,
+      DataFormat outputDataFormat,
+      String modelDirectory,
+      String signatureName,
+      int batchSize,
+      int maxWorkerCount) {
+    this(
+        inputPatterns,
+        dataFormat,
+        outputPath,
+        outputDataFormat,
+        modelDirectory,
+        signatureName,
+        batchSize,
+        maxWorkerCount,
+        null);
+  }
 
   public PredictionSpec {
     inputPatterns = List.copyOf(inputPatterns);
