@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "batch-predict 0.1.0",
     description = "Batch prediction with TensorFlow SavedModels on Apache Beam.",
-    subcommands = {PredictCommand.class})
+    subcommands = {PredictCommand.class, ServeCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 /**
  * The {@code filter} of {@code jobs.list}, parsed into a predicate on jobs.
  *
- * <p>Grammar (after AIP-160): comparisons {@code FIELD OP VALUE} with {@code OP} one of {@code :
- * = != < <= > >=}, joined by {@code AND} (or juxtaposition), {@code OR}, {@code NOT} (or a leading
+ * <p>Grammar (after AIP-160): comparisons {@code FIELD OP VALUE} with {@code OP} one of {@code : =
+ * != < <= > >=}, joined by {@code AND} (or juxtaposition), {@code OR}, {@code NOT} (or a leading
  * {@code -}) and parentheses; {@code OR} binds tighter than {@code AND}, as AIP-160 says. Fields:
  * {@code jobId}, {@code state}, {@code errorMessage}, {@code labels.KEY} (or {@code labels:KEY}),
  * {@code createTime}, {@code startTime}, {@code endTime}. A value is a bare word or a quoted
@@ -38,7 +38,8 @@ public final class JobFilter {
               + "\" at position "
               + (position + 1)
               + (position < filter.length()
-                  ? " (\"" + filter.substring(position, Math.min(filter.length(), position + 20))
+                  ? " (\""
+                      + filter.substring(position, Math.min(filter.length(), position + 20))
                       + "\")"
                   : " (end of filter)")
               + ": "
@@ -133,7 +134,9 @@ public final class JobFilter {
       Predicate<Job> inner = conjunction();
       Token close = peek();
       if (close.kind != Kind.RIGHT) {
-        throw error(close.position, "expected \")\" to close the \"(\" at position " + (token.position + 1));
+        throw error(
+            close.position,
+            "expected \")\" to close the \"(\" at position " + (token.position + 1));
       }
       next++;
       return inner;
@@ -205,7 +208,8 @@ public final class JobFilter {
         test = wildcard ? actual -> actual.startsWith(expected) : actual -> actual.equals(expected);
         break;
       case "!=":
-        test = wildcard ? actual -> !actual.startsWith(expected) : actual -> !actual.equals(expected);
+        test =
+            wildcard ? actual -> !actual.startsWith(expected) : actual -> !actual.equals(expected);
         break;
       default:
         int order = op.startsWith("<") ? -1 : 1;
@@ -245,7 +249,8 @@ public final class JobFilter {
     }
   }
 
-  private Predicate<Job> time(String op, Token value, java.util.function.Function<Job, Instant> read) {
+  private Predicate<Job> time(
+      String op, Token value, java.util.function.Function<Job, Instant> read) {
     Instant expected;
     try {
       expected = Instant.parse(value.text);
@@ -303,7 +308,8 @@ public final class JobFilter {
         }
         i++;
         result.add(new Token(Kind.STRING, value.toString(), start));
-      } else if (c == '-' && (result.isEmpty() || result.get(result.size() - 1).kind != Kind.OPERATOR)) {
+      } else if (c == '-'
+          && (result.isEmpty() || result.get(result.size() - 1).kind != Kind.OPERATOR)) {
         result.add(new Token(Kind.OPERATOR, "-", i++));
       } else {
         String operator = operatorAt(text, i);

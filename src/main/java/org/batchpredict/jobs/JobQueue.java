@@ -32,7 +32,8 @@ public final class JobQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
 
   /** The {@code errorMessage} of a job whose cancel was asked for while it ran. */
-  public static final String CANCELLING_MESSAGE = "Cancel requested; the job's pipeline is stopping";
+  public static final String CANCELLING_MESSAGE =
+      "Cancel requested; the job's pipeline is stopping";
 
   private final JobStore store;
   private final ModelRegistry registry;

@@ -100,7 +100,8 @@ public final class JobStore implements AutoCloseable {
       throw new JobStoreException("Cannot store job " + job.jobId, e);
     }
     return get(project, job.jobId)
-        .orElseThrow(() -> new JobStoreException("Job " + job.jobId + " vanished after insert", null));
+        .orElseThrow(
+            () -> new JobStoreException("Job " + job.jobId + " vanished after insert", null));
   }
 
   public Optional<StoredJob> get(String project, String jobId) {

@@ -15,7 +15,9 @@ public final class PageToken {
   /** The token of the page that starts after the job created as {@code lastSeq}. */
   public static String encode(long lastSeq, String filter) {
     String plain = "v1:" + lastSeq + ":" + Integer.toHexString(hash(filter));
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(plain.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
