@@ -317,11 +317,14 @@ public final class JobFilter {
           result.add(new Token(Kind.OPERATOR, operator, i));
           i += operator.length();
         } else {
+          // A value right after an operator may hold ':' (an unquoted time).
+          Token last = result.isEmpty() ? null : result.get(result.size() - 1);
+          boolean isValue = last != null && last.kind == Kind.OPERATOR && !last.text.equals("-");
           int start = i;
           while (i < text.length()
               && !Character.isWhitespace(text.charAt(i))
               && "()\"'".indexOf(text.charAt(i)) < 0
-              && operatorAt(text, i) == null) {
+              && (isValue || operatorAt(text, i) == null)) {
             i++;
           }
           result.add(new Token(Kind.WORD, text.substring(start, i), start));

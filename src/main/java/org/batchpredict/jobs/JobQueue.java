@@ -243,6 +243,10 @@ public final class JobQueue implements AutoCloseable {
     running.put(key, prediction);
     try {
       Job finished = prediction.run(changed -> record(project, changed, prediction));
+      if (stopping && finished.state != JobState.SUCCEEDED) {
+        LOG.info("Job {} stopped with the service; it runs again at the next start", name(claimed));
+        return;
+      }
       LOG.info(
           "Job {} ended {}{}",
           name(claimed),
