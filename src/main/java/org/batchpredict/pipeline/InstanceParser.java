@@ -58,8 +58,10 @@ final class InstanceParser {
       throws InvalidInstanceException {
     Object[] values = new Object[inputs.size()];
     long[][] shapes = new long[inputs.size()][];
-    if (singleString && (format != DataFormat.JSON || !unwrapSingleString(record, values))) {
-      values[0] = new byte[][] {record};
+    if (singleString && format != DataFormat.CSV) {
+      if (format != DataFormat.JSON || !unwrapSingleString(record, values)) {
+        values[0] = new byte[][] {record};
+      }
       shapes[0] = new long[0];
       return fitShapes(new Instance(position, record, values, shapes));
     }
