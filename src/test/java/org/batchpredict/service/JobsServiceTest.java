@@ -30,6 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -177,6 +180,53 @@ class JobsServiceTest {
                 .execute()
                 .getJobId())
         .isEqualTo("duplicate");
+  }
+
+  @Test
+  void concurrentCreatesAndPatchesNeitherLoseNorDuplicate() throws Exception {
+    // setup
+    String project = "projects/concurrent";
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    // act: 16 creates of one id and 16 of distinct ids race, then 16 label patches race
+    List<Future<Integer>> creates = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      String id = i % 2 == 0 ? "contested" : "distinct_" + i;
+      creates.add(pool.submit(() -> status(() -> jobs.create(project, job(id, temp.resolve(id))))));
+    }
+    List<Integer> createStatus = new ArrayList<>();
+    for (Future<Integer> create : creates) {
+      createStatus.add(create.get());
+    }
+    List<Future<Integer>> patches = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      Map<String, String> labels = Map.of("writer", "w" + i);
+      patches.add(
+          pool.submit(
+              () ->
+                  status(
+                      () ->
+                          jobs.patch(
+                                  project + "/jobs/contested",
+                                  new GoogleCloudMlV1Job().setLabels(labels))
+                              .setUpdateMask("labels"))));
+    }
+    List<Integer> patchStatus = new ArrayList<>();
+    for (Future<Integer> patch : patches) {
+      patchStatus.add(patch.get());
+    }
+    pool.shutdown();
+    List<String> listed = ids(jobs.list(project).setPageSize(100).execute());
+
+    // check
+    assertThat(createStatus.stream().filter(code -> code == 200)).hasSize(17);
+    assertThat(createStatus.stream().filter(code -> code == 409)).hasSize(15);
+    assertThat(listed).hasSize(17).doesNotHaveDuplicates().contains("contested");
+    assertThat(patchStatus).containsOnly(200);
+    assertThat(jobs.get(project + "/jobs/contested").execute().getLabels()).containsKey("writer");
+    for (String id : listed) {
+      status(() -> jobs.cancel(project + "/jobs/" + id, new GoogleCloudMlV1CancelJobRequest()));
+    }
   }
 
   @Test
@@ -507,6 +557,21 @@ class JobsServiceTest {
     return response.getJobs() == null
         ? List.of()
         : response.getJobs().stream().map(GoogleCloudMlV1Job::getJobId).toList();
+  }
+
+  interface Request {
+    com.google.api.client.googleapis.services.AbstractGoogleClientRequest<?> get()
+        throws IOException;
+  }
+
+  /** The HTTP status of a call: 200, or the status of the error it got. */
+  private static int status(Request request) throws IOException {
+    try {
+      request.get().execute();
+      return 200;
+    } catch (GoogleJsonResponseException e) {
+      return e.getStatusCode();
+    }
   }
 
   interface Call {
