@@ -351,7 +351,8 @@ class JobsServiceTest {
     List<String> either =
         ids(
             jobs.list(project)
-                .setFilter("(jobId=other OR jobId=census_1) AND state:CANCELLED")
+                .setFilter(
+                    "(jobId=other OR jobId=census_1) AND (state:CANCELLED OR state:CANCELLING)")
                 .execute());
     List<String> after =
         ids(jobs.list(project).setFilter("createTime>\"" + Instant.EPOCH + "\"").execute());
