@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "batch-predict 0.1.0",
     description = "Batch prediction with TensorFlow SavedModels on Apache Beam.",
-    subcommands = {PredictCommand.class, AuditCommand.class, HashTokenCommand.class})
+    subcommands = {
+      PredictCommand.class,
+      ServeCommand.class,
+      AuditCommand.class,
+      HashTokenCommand.class
+    })
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
