@@ -36,7 +36,7 @@ class CloudStorageJobTest {
           Files.readAllBytes(Path.of("testdata/census/instances.csv")));
       gcs.put(
           "bucket",
-          "out/prediction.results-00000-of-00003",
+          "out/prediction.results-00000-of-00999",
           "stale".getBytes(StandardCharsets.UTF_8));
       Job local =
           job(
@@ -66,7 +66,7 @@ class CloudStorageJobTest {
           .allMatch(
               name ->
                   name.matches("out/prediction\\.(results|errors|errors_stats)-\\d{5}-of-\\d{5}"))
-          .doesNotContain("out/prediction.results-00000-of-00003");
+          .doesNotContain("out/prediction.results-00000-of-00999");
       assertThat(lines(gcs, "out/prediction.results-"))
           .hasSize(222)
           .isEqualTo(FlinkRunnerTest.lines(temp, "prediction.results-"));
