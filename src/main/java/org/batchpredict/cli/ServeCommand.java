@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.batchpredict.iam.InvalidPolicyException;
 import org.batchpredict.service.JobsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Unmatched;
  *
  * <p>Jobs are kept in an embedded database in {@code --data-dir} unless {@code --database-url}
  * names another; any other {@code --name=value} is a Beam pipeline option for every job, such as
- * {@code --runner=FlinkRunner}.
+ * {@code --runner=FlinkRunner}. {@code --access-config} names the bearer tokens and policies;
+ * without it every request acts as the local owner, which {@code serve} allows on loopback only.
  */
 @Command(
     name = "serve",
@@ -73,6 +75,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often a running job's counts are updated (default: ${DEFAULT-VALUE}).")
   Duration progressInterval;
 
+  @Option(
+      names = "--access-config",
+      paramLabel = "FILE",
+      description =
+          "The access configuration (access.json: bearer tokens, custom roles, project policies)."
+              + " Without one every request acts as the local owner, and the service listens on"
+              + " loopback only.")
+  Path accessConfig;
+
   @Unmatched List<String> pipelineArgs = new ArrayList<>();
 
   @Override
@@ -99,9 +110,16 @@ final class ServeCommand implements Callable<Integer> {
                   maxConcurrentJobs,
                   modelRegistry,
                   pipelineArgs,
-                  progressInterval));
+                  progressInterval,
+                  accessConfig));
     } catch (IllegalArgumentException e) {
       System.err.println("Invalid option: " + e.getMessage());
+      return 2;
+    } catch (InvalidPolicyException e) {
+      System.err.println("Invalid access configuration: " + e.getMessage());
+      return 2;
+    } catch (IllegalStateException e) {
+      System.err.println(e.getMessage());
       return 2;
     }
     Thread stopper =
