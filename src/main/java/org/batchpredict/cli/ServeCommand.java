@@ -1,5 +1,6 @@
 package org.batchpredict.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +9,9 @@ import java.util.concurrent.Callable;
 import org.batchpredict.iam.InvalidPolicyException;
 import org.batchpredict.service.JobsServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -24,6 +27,8 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     description = "Runs the jobs service (the ml v1 projects.jobs REST API).")
 final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--port",
       defaultValue = "8080",
@@ -88,8 +93,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     if (maxConcurrentJobs < 1) {
-      System.err.println("--max-concurrent-jobs must be at least 1, got " + maxConcurrentJobs);
+      err.println("--max-concurrent-jobs must be at least 1, got " + maxConcurrentJobs);
       return 2;
     }
     String password =
@@ -113,13 +119,13 @@ final class ServeCommand implements Callable<Integer> {
                   progressInterval,
                   accessConfig));
     } catch (IllegalArgumentException e) {
-      System.err.println("Invalid option: " + e.getMessage());
+      err.println("Invalid option: " + e.getMessage());
       return 2;
     } catch (InvalidPolicyException e) {
-      System.err.println("Invalid access configuration: " + e.getMessage());
+      err.println("Invalid access configuration: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
-      System.err.println(e.getMessage());
+      err.println(e.getMessage());
       return 2;
     }
     Thread stopper =

@@ -503,6 +503,24 @@ class JobsServiceAccessTest {
     assertThat(out.toString()).doesNotContain("not-a-known-token", "admin-token-1");
   }
 
+  @Test
+  void serveRefusesToListenBeyondLoopbackWithoutTokens() {
+    // setup
+    Path dataDir = temp.resolve("refused");
+    StringWriter err = new StringWriter();
+
+    // act
+    int exit =
+        new CommandLine(new Main())
+            .setErr(new PrintWriter(err))
+            .execute("serve", "--bind=0.0.0.0", "--port=0", "--data-dir=" + dataDir);
+
+    // check: refused before the database was created
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("Refusing to listen on 0.0.0.0", "tokenFile");
+    assertThat(dataDir).doesNotExist();
+  }
+
   // --- helpers
 
   private static CloudMachineLearningEngine.Projects.Jobs jobs(String role) {
