@@ -1,13 +1,17 @@
 package org.batchpredict.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.batchpredict.iam.InvalidPolicyException;
 import org.batchpredict.service.JobsServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -15,13 +19,16 @@ import picocli.CommandLine.Unmatched;
  *
  * <p>Jobs are kept in an embedded database in {@code --data-dir} unless {@code --database-url}
  * names another; any other {@code --name=value} is a Beam pipeline option for every job, such as
- * {@code --runner=FlinkRunner}.
+ * {@code --runner=FlinkRunner}. {@code --access-config} names the bearer tokens and policies;
+ * without it every request acts as the local owner, which {@code serve} allows on loopback only.
  */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Runs the jobs service (the ml v1 projects.jobs REST API).")
 final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--port",
       defaultValue = "8080",
@@ -73,12 +80,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often a running job's counts are updated (default: ${DEFAULT-VALUE}).")
   Duration progressInterval;
 
+  @Option(
+      names = "--access-config",
+      paramLabel = "FILE",
+      description =
+          "The access configuration (access.json: bearer tokens, custom roles, project policies)."
+              + " Without one every request acts as the local owner, and the service listens on"
+              + " loopback only.")
+  Path accessConfig;
+
   @Unmatched List<String> pipelineArgs = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     if (maxConcurrentJobs < 1) {
-      System.err.println("--max-concurrent-jobs must be at least 1, got " + maxConcurrentJobs);
+      err.println("--max-concurrent-jobs must be at least 1, got " + maxConcurrentJobs);
       return 2;
     }
     String password =
@@ -99,9 +116,16 @@ final class ServeCommand implements Callable<Integer> {
                   maxConcurrentJobs,
                   modelRegistry,
                   pipelineArgs,
-                  progressInterval));
+                  progressInterval,
+                  accessConfig));
     } catch (IllegalArgumentException e) {
-      System.err.println("Invalid option: " + e.getMessage());
+      err.println("Invalid option: " + e.getMessage());
+      return 2;
+    } catch (InvalidPolicyException e) {
+      err.println("Invalid access configuration: " + e.getMessage());
+      return 2;
+    } catch (IllegalStateException e) {
+      err.println(e.getMessage());
       return 2;
     }
     Thread stopper =

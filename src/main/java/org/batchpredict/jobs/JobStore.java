@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -247,6 +248,14 @@ public final class JobStore implements AutoCloseable {
   public static String etagOf(long seq, long version) {
     byte[] bytes = ByteBuffer.allocate(16).putLong(seq).putLong(version).array();
     return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /**
+   * The store's connection pool, for tables that live beside the jobs in the same database (the
+   * audit log of access control).
+   */
+  public DataSource dataSource() {
+    return dataSource;
   }
 
   @Override

@@ -1,5 +1,8 @@
 package org.batchpredict.service;
 
+import org.batchpredict.iam.IamException;
+import org.batchpredict.iam.InvalidPolicyException;
+
 /**
  * A failed API call, sent as a {@code google.rpc.Status} JSON error. {@link #field} names the
  * request field at fault, when there is one.
@@ -66,6 +69,20 @@ public class ApiException extends RuntimeException {
   /** The request field at fault, such as {@code job.predictionInput.batchSize}, or null. */
   public String field() {
     return field;
+  }
+
+  /**
+   * The API error for a refusal of access control: its code, its message (never a token, never a
+   * hint whether a denied job exists) and, for a bad policy, the field at fault.
+   */
+  static ApiException from(IamException e) {
+    ApiException error =
+        new ApiException(
+            Status.valueOf(e.status()),
+            e.getMessage(),
+            e instanceof InvalidPolicyException invalid ? invalid.field() : null);
+    error.httpCode = e.httpStatus();
+    return error;
   }
 
   static ApiException invalid(String message) {

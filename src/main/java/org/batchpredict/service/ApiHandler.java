@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -17,6 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.batchpredict.iam.AuditLog;
+import org.batchpredict.iam.Authenticator;
+import org.batchpredict.iam.IamException;
+import org.batchpredict.iam.Principal;
+import org.batchpredict.iam.ResourceNames;
+import org.batchpredict.iam.SetIamPolicyRequest;
+import org.batchpredict.iam.TestIamPermissionsRequest;
 import org.batchpredict.jobs.Job;
 import org.batchpredict.jobs.JobJson;
 import org.eclipse.jetty.http.HttpHeader;
@@ -35,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * X-HTTP-Method-Override}), takes the standard query parameters ({@code alt}, {@code $.xgafv},
  * {@code prettyPrint}, {@code fields}, {@code key}, ...) and writes responses and {@code
  * google.rpc.Status} errors as JSON.
+ *
+ * <p>Every request to an API method is authenticated first ({@link Authenticator}: 401 for a
+ * missing or bad bearer token), then dispatched; {@link JobsApi} checks the permission. Each call
+ * is then offered to the {@link AuditLog}, which keeps mutating and denied calls.
  */
 final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
@@ -57,57 +69,101 @@ final class ApiHandler extends Handler.Abstract {
   private static final long MAX_BODY_BYTES = 10L << 20;
 
   private final JobsApi api;
+  private final Authenticator authenticator;
+  private final AuditLog audit;
+  private final Clock clock;
 
-  ApiHandler(JobsApi api) {
+  ApiHandler(JobsApi api, Authenticator authenticator, AuditLog audit, Clock clock) {
     this.api = api;
+    this.authenticator = authenticator;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /**
+   * One method of {@code projects.jobs} as a request addresses it.
+   *
+   * @param method the API method: create, list, get, patch, cancel, getIamPolicy, setIamPolicy or
+   *     testIamPermissions
+   * @param jobId null for create and list
+   */
+  private record Route(String method, String project, String jobId) {
+    /** The resource access is checked on: the project for create and list, else the job. */
+    String resource() {
+      return jobId == null ? "projects/" + project : ResourceNames.job(project, jobId);
+    }
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
     boolean pretty = !"false".equalsIgnoreCase(query.getValue("prettyPrint"));
-    Object result;
-    int status = 200;
+    Route route = null;
+    String audited = null; // the resource the audit log names, when not the route's
+    Principal caller = null;
+    Object result = null;
+    ApiException failure = null;
     try {
-      RequestContext context = context(request);
-      result = dispatch(context, request, query);
+      String method = method(request);
+      route = route(method, request.getHttpURI().getDecodedPath());
+      // Who is calling, before the request is looked at any further.
+      caller = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+      RequestContext context =
+          new RequestContext(
+              caller, method, request.getHttpURI().getPath(), Request.getRemoteAddr(request));
+      result = dispatch(context, route, request, query);
+      if (route.method().equals("create") && result instanceof Job created) {
+        audited = ResourceNames.job(route.project(), created.jobId);
+      }
       String fields = query.getValue("fields");
       if (fields != null) {
         result = PartialResponse.select(JobJson.MAPPER.valueToTree(result), fields);
       }
     } catch (ApiException e) {
-      status = e.httpCode();
-      result = error(e);
+      failure = e;
+    } catch (IamException e) {
+      failure = ApiException.from(e);
     } catch (RuntimeException e) {
       LOG.error("Request {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
-      ApiException internal =
-          new ApiException(ApiException.Status.INTERNAL, "Internal error: " + e.getMessage());
-      status = internal.status().httpCode();
-      result = error(internal);
+      failure = new ApiException(ApiException.Status.INTERNAL, "Internal error: " + e.getMessage());
+    }
+    if (route != null) {
+      audit(caller, route, audited == null ? route.resource() : audited, failure);
     }
     String body;
     try {
+      Object shown = failure == null ? result : error(failure);
       body =
           pretty
-              ? JobJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result)
-              : JobJson.MAPPER.writeValueAsString(result);
+              ? JobJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(shown)
+              : JobJson.MAPPER.writeValueAsString(shown);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write a response as JSON", e);
     }
-    response.setStatus(status);
+    response.setStatus(failure == null ? 200 : failure.httpCode());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=UTF-8");
     Content.Sink.write(response, true, body + "\n", callback);
     return true;
   }
 
-  /** Decides who is calling: without authentication, everyone is the local owner. */
-  private static RequestContext context(Request request) {
-    return new RequestContext(
-        RequestContext.LOCAL_OWNER,
-        method(request),
-        request.getHttpURI().getPath(),
-        Request.getRemoteAddr(request),
-        request.getHeaders().get(HttpHeader.AUTHORIZATION));
+  /**
+   * Records the call in the audit log, which keeps mutating calls and denied ones; a job created is
+   * named as the resource, other calls name what access was checked on. A failure to record is
+   * logged: the call has happened and its answer stands.
+   */
+  private void audit(Principal caller, Route route, String resource, ApiException failure) {
+    try {
+      audit.recordCall(
+          clock.instant(),
+          caller == null ? null : caller.member(),
+          "projects.jobs." + route.method(),
+          resource,
+          failure == null ? "OK" : failure.status().name(),
+          failure == null ? null : failure.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error(
+          "Cannot record {} on {} by {} in the audit log", route.method(), resource, caller, e);
+    }
   }
 
   private static String method(Request request) {
@@ -118,9 +174,8 @@ final class ApiHandler extends Handler.Abstract {
     return request.getMethod();
   }
 
-  private Object dispatch(RequestContext context, Request request, Fields query) {
-    checkStandardParameters(query);
-    String path = request.getHttpURI().getDecodedPath();
+  /** The API method a request's HTTP method and path address. */
+  private static Route route(String method, String path) {
     Matcher matcher = JOBS.matcher(path);
     if (!matcher.matches()) {
       throw new ApiException(
@@ -132,41 +187,61 @@ final class ApiHandler extends Handler.Abstract {
     String project = matcher.group(1);
     String jobId = matcher.group(2);
     String verb = matcher.group(3);
-    String method = context.method();
-
     if (jobId == null) {
-      switch (method) {
-        case "POST":
-          onlyParameters(query);
-          return api.create(context, project, readJob(request, "job"));
-        case "GET":
-          onlyParameters(query, "filter", "pageSize", "pageToken");
-          return api.list(
-              context,
-              project,
-              query.getValue("filter"),
-              intParameter(query, "pageSize"),
-              query.getValue("pageToken"));
-        default:
-          throw notAllowed(method, path, "GET, POST");
-      }
+      return switch (method) {
+        case "POST" -> new Route("create", project, null);
+        case "GET" -> new Route("list", project, null);
+        default -> throw notAllowed(method, path, "GET, POST");
+      };
     }
     if (verb == null) {
-      switch (method) {
-        case "GET":
-          onlyParameters(query);
-          return api.get(context, project, jobId);
-        case "PATCH":
-          onlyParameters(query, "updateMask");
-          return api.patch(
-              context, project, jobId, readJob(request, "job"), query.getValue("updateMask"));
-        default:
-          throw notAllowed(method, path, "GET, PATCH");
-      }
+      return switch (method) {
+        case "GET" -> new Route("get", project, jobId);
+        case "PATCH" -> new Route("patch", project, jobId);
+        default -> throw notAllowed(method, path, "GET, PATCH");
+      };
     }
     switch (verb) {
+      case "cancel", "setIamPolicy", "testIamPermissions" -> requirePost(method, path);
+      case "getIamPolicy" -> {
+        if (!method.equals("GET")) {
+          requirePost(method, path);
+        }
+      }
+      default ->
+          throw new ApiException(
+              ApiException.Status.NOT_FOUND,
+              "No API method \":"
+                  + verb
+                  + "\" on jobs: use :cancel, :getIamPolicy, :setIamPolicy or :testIamPermissions");
+    }
+    return new Route(verb, project, jobId);
+  }
+
+  private Object dispatch(RequestContext context, Route route, Request request, Fields query) {
+    checkStandardParameters(query);
+    String project = route.project();
+    String jobId = route.jobId();
+    switch (route.method()) {
+      case "create":
+        onlyParameters(query);
+        return api.create(context, project, readJob(request, "job"));
+      case "list":
+        onlyParameters(query, "filter", "pageSize", "pageToken");
+        return api.list(
+            context,
+            project,
+            query.getValue("filter"),
+            intParameter(query, "pageSize"),
+            query.getValue("pageToken"));
+      case "get":
+        onlyParameters(query);
+        return api.get(context, project, jobId);
+      case "patch":
+        onlyParameters(query, "updateMask");
+        return api.patch(
+            context, project, jobId, readJob(request, "job"), query.getValue("updateMask"));
       case "cancel":
-        requirePost(method, path);
         onlyParameters(query);
         JsonNode cancel = readTree(request);
         if (cancel != null && cancel.isObject() && cancel.size() > 0) {
@@ -180,29 +255,30 @@ final class ApiHandler extends Handler.Abstract {
         return JobJson.MAPPER.createObjectNode();
       case "getIamPolicy":
         Integer version;
-        if (method.equals("GET")) {
+        if (context.method().equals("GET")) {
           onlyParameters(query, "options.requestedPolicyVersion");
           version = intParameter(query, "options.requestedPolicyVersion");
         } else {
-          requirePost(method, path);
           onlyParameters(query);
           version = requestedPolicyVersion(readTree(request));
         }
         return api.getIamPolicy(context, project, jobId, version);
       case "setIamPolicy":
-        requirePost(method, path);
         onlyParameters(query);
-        return api.setIamPolicy(context, project, jobId, orEmpty(readTree(request)));
+        return api.setIamPolicy(
+            context,
+            project,
+            jobId,
+            SetIamPolicyRequest.fromJson(orEmpty(readTree(request)).toString()));
       case "testIamPermissions":
-        requirePost(method, path);
         onlyParameters(query);
-        return api.testIamPermissions(context, project, jobId, orEmpty(readTree(request)));
+        return api.testIamPermissions(
+            context,
+            project,
+            jobId,
+            TestIamPermissionsRequest.fromJson(orEmpty(readTree(request)).toString()));
       default:
-        throw new ApiException(
-            ApiException.Status.NOT_FOUND,
-            "No API method \":"
-                + verb
-                + "\" on jobs: use :cancel, :getIamPolicy, :setIamPolicy or :testIamPermissions");
+        throw new IllegalStateException("No dispatch for method " + route.method());
     }
   }
 

@@ -1,8 +1,5 @@
 package org.batchpredict.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,17 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.batchpredict.iam.AccessControl;
+import org.batchpredict.iam.Permissions;
+import org.batchpredict.iam.Policy;
+import org.batchpredict.iam.SetIamPolicyRequest;
+import org.batchpredict.iam.TestIamPermissionsRequest;
 import org.batchpredict.jobs.InvalidJobException;
 import org.batchpredict.jobs.Job;
 import org.batchpredict.jobs.JobExistsException;
 import org.batchpredict.jobs.JobFilter;
-import org.batchpredict.jobs.JobJson;
 import org.batchpredict.jobs.JobQueue;
 import org.batchpredict.jobs.JobState;
 import org.batchpredict.jobs.JobStateException;
 import org.batchpredict.jobs.JobStore;
 import org.batchpredict.jobs.JobStore.StoredJob;
-import org.batchpredict.jobs.JobStore.StoredPolicy;
 import org.batchpredict.jobs.JobValidator;
 import org.batchpredict.jobs.ModelRegistry;
 import org.batchpredict.jobs.PageToken;
@@ -30,8 +30,11 @@ import org.batchpredict.jobs.UnsupportedJobException;
 
 /**
  * The methods of {@code projects.jobs}, one per API call, free of HTTP. Each first checks the
- * permission it names with the {@link AccessPolicy}, then works on the {@link JobStore} and {@link
- * JobQueue}. Failures are {@link ApiException}s with the API's status codes.
+ * permission it names with {@link AccessControl} for the caller of the {@link RequestContext},
+ * before it looks for the job, so that a caller without the permission learns nothing about the
+ * job; then it works on the {@link JobStore} and {@link JobQueue}. Failures are {@link
+ * ApiException}s with the API's status codes, or the {@link org.batchpredict.iam.IamException}s of
+ * access control.
  */
 public final class JobsApi {
   public static final int DEFAULT_PAGE_SIZE = 20;
@@ -42,9 +45,9 @@ public final class JobsApi {
   private final JobStore store;
   private final JobQueue queue;
   private final ModelRegistry registry;
-  private final AccessPolicy access;
+  private final AccessControl access;
 
-  public JobsApi(JobStore store, JobQueue queue, ModelRegistry registry, AccessPolicy access) {
+  public JobsApi(JobStore store, JobQueue queue, ModelRegistry registry, AccessControl access) {
     this.store = store;
     this.queue = queue;
     this.registry = registry;
@@ -53,7 +56,7 @@ public final class JobsApi {
 
   /** {@code create}, permission {@code ml.jobs.create}: validates, stores and queues a job. */
   public Job create(RequestContext context, String project, Job job) {
-    access.check(context, "ml.jobs.create", "projects/" + project);
+    access.check(context.caller(), Permissions.CREATE, "projects/" + project);
     try {
       JobValidator.validate(job);
       if (job.predictionInput.modelName != null && !job.predictionInput.modelName.isEmpty()) {
@@ -83,25 +86,29 @@ public final class JobsApi {
     } catch (JobExistsException e) {
       throw new ApiException(ApiException.Status.ALREADY_EXISTS, e.getMessage(), "jobId");
     }
+    // The local owner holds everything already; anyone else becomes the job's owner.
+    if (!context.caller().isLocalOwner()) {
+      access.grantCreator(context.caller(), name(project, job.jobId));
+    }
     queue.wake();
     return view(stored);
   }
 
   /** {@code get}, permission {@code ml.jobs.get}. */
   public Job get(RequestContext context, String project, String jobId) {
-    access.check(context, "ml.jobs.get", name(project, jobId));
+    access.check(context.caller(), Permissions.GET, name(project, jobId));
     return view(find(project, jobId));
   }
 
   /**
-   * {@code list}, permission {@code ml.jobs.list}: the project's jobs matching {@code filter},
-   * newest first.
+   * {@code list}, permission {@code ml.jobs.list}: the project's jobs matching {@code filter} that
+   * the caller may get ({@code ml.jobs.get}), newest first.
    *
    * @return the response body: {@code jobs} and {@code nextPageToken}, each left out when empty
    */
   public Map<String, Object> list(
       RequestContext context, String project, String filter, Integer pageSize, String pageToken) {
-    access.check(context, "ml.jobs.list", "projects/" + project);
+    access.check(context.caller(), Permissions.LIST, "projects/" + project);
     int size = pageSize == null || pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
     if (size < 0) {
       throw new ApiException(
@@ -133,7 +140,9 @@ public final class JobsApi {
       List<StoredJob> chunk = store.newestFirst(project, before, SCAN_CHUNK);
       for (StoredJob stored : chunk) {
         before = stored.seq();
-        if (matches.test(stored.job())) {
+        if (matches.test(stored.job())
+            && access.allows(
+                context.caller(), Permissions.GET, name(project, stored.job().jobId))) {
           if (page.size() == size) {
             more = true;
             break scan;
@@ -157,7 +166,7 @@ public final class JobsApi {
 
   /** {@code cancel}, permission {@code ml.jobs.cancel}. */
   public void cancel(RequestContext context, String project, String jobId) {
-    access.check(context, "ml.jobs.cancel", name(project, jobId));
+    access.check(context.caller(), Permissions.CANCEL, name(project, jobId));
     try {
       if (queue.cancel(project, jobId).isEmpty()) {
         throw notFound(project, jobId);
@@ -173,7 +182,7 @@ public final class JobsApi {
    */
   public Job patch(
       RequestContext context, String project, String jobId, Job body, String updateMask) {
-    access.check(context, "ml.jobs.update", name(project, jobId));
+    access.check(context.caller(), Permissions.UPDATE, name(project, jobId));
     if (updateMask == null || updateMask.isBlank()) {
       throw new ApiException(
           ApiException.Status.INVALID_ARGUMENT,
@@ -222,21 +231,13 @@ public final class JobsApi {
     }
   }
 
-  /** {@code getIamPolicy}, permission {@code ml.jobs.getIamPolicy}. */
-  public ObjectNode getIamPolicy(
+  /**
+   * {@code getIamPolicy}, permission {@code ml.jobs.getIamPolicy}: the job's policy with its etag,
+   * in the version the caller can read ({@code options.requestedPolicyVersion}).
+   */
+  public Policy getIamPolicy(
       RequestContext context, String project, String jobId, Integer requestedPolicyVersion) {
-    access.check(context, "ml.jobs.getIamPolicy", name(project, jobId));
-    if (requestedPolicyVersion != null
-        && requestedPolicyVersion != 0
-        && requestedPolicyVersion != 1
-        && requestedPolicyVersion != 3) {
-      throw new ApiException(
-          ApiException.Status.INVALID_ARGUMENT,
-          "options.requestedPolicyVersion must be 0, 1 or 3, got " + requestedPolicyVersion,
-          "options.requestedPolicyVersion");
-    }
-    StoredPolicy policy = store.policy(project, jobId).orElseThrow(() -> notFound(project, jobId));
-    return IamPolicies.withEtag(policy);
+    return access.getIamPolicy(context.caller(), name(project, jobId), requestedPolicyVersion);
   }
 
   /**
@@ -244,58 +245,20 @@ public final class JobsApi {
    * policy that {@code updateMask} names (default {@code bindings,etag}); a policy {@code etag}
    * must be the current one.
    */
-  public ObjectNode setIamPolicy(
-      RequestContext context, String project, String jobId, JsonNode request) {
-    access.check(context, "ml.jobs.setIamPolicy", name(project, jobId));
-    IamPolicies.SetRequest parsed = IamPolicies.parseSetRequest(request);
-    while (true) {
-      StoredPolicy current =
-          store.policy(project, jobId).orElseThrow(() -> notFound(project, jobId));
-      String etag = IamPolicies.etag(current);
-      if (parsed.etag() != null && !parsed.etag().equals(etag)) {
-        throw new ApiException(
-            ApiException.Status.ABORTED,
-            "The policy etag \""
-                + parsed.etag()
-                + "\" is not the current one of "
-                + name(project, jobId)
-                + ": the policy changed since you read it; get it again and retry",
-            "policy.etag");
-      }
-      ObjectNode merged = IamPolicies.merge(current, parsed);
-      if (store.setPolicy(project, jobId, current.version(), merged.toString())) {
-        return IamPolicies.withEtag(new StoredPolicy(current.version() + 1, merged.toString()));
-      }
-      if (parsed.etag() != null) {
-        throw new ApiException(
-            ApiException.Status.ABORTED,
-            "The policy of " + name(project, jobId) + " changed meanwhile; get it again and retry",
-            "policy.etag");
-      }
-    }
+  public Policy setIamPolicy(
+      RequestContext context, String project, String jobId, SetIamPolicyRequest request) {
+    return access.setIamPolicy(context.caller(), name(project, jobId), request);
   }
 
   /**
    * {@code testIamPermissions}: the requested permissions the caller holds on the job; none for a
    * job that does not exist. Needs no permission of its own.
    */
-  public ObjectNode testIamPermissions(
-      RequestContext context, String project, String jobId, JsonNode request) {
-    List<String> requested = IamPolicies.parsePermissions(request);
-    ObjectNode response = JobJson.MAPPER.createObjectNode();
-    if (store.get(project, jobId).isEmpty()) {
-      return response;
-    }
-    ArrayNode held = JobJson.MAPPER.createArrayNode();
-    for (String permission : requested) {
-      if (access.allows(context, permission, name(project, jobId))) {
-        held.add(permission);
-      }
-    }
-    if (!held.isEmpty()) {
-      response.set("permissions", held);
-    }
-    return response;
+  public Map<String, Object> testIamPermissions(
+      RequestContext context, String project, String jobId, TestIamPermissionsRequest request) {
+    List<String> held =
+        access.testIamPermissions(context.caller(), name(project, jobId), request.permissions);
+    return held.isEmpty() ? Map.of() : Map.of("permissions", held);
   }
 
   private StoredJob find(String project, String jobId) {

@@ -1,13 +1,20 @@
 package org.batchpredict.service;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.batchpredict.iam.AccessConfig;
+import org.batchpredict.iam.AccessControl;
+import org.batchpredict.iam.Authenticator;
+import org.batchpredict.iam.JdbcAuditLog;
 import org.batchpredict.jobs.JobQueue;
 import org.batchpredict.jobs.JobStore;
 import org.batchpredict.jobs.ModelRegistry;
@@ -40,6 +47,8 @@ public final class JobsServer implements AutoCloseable {
    * @param modelRegistry the root of the model registry
    * @param pipelineArgs Beam pipeline options for every job, such as {@code --runner=FlinkRunner}
    * @param progressInterval how often a running job's counts are written
+   * @param accessConfig the access configuration ({@code access.json}: tokens, roles, project
+   *     policies), or null for none: then every caller is the local owner, on loopback only
    */
   public record Config(
       String bindAddress,
@@ -51,7 +60,8 @@ public final class JobsServer implements AutoCloseable {
       int maxConcurrentJobs,
       Path modelRegistry,
       List<String> pipelineArgs,
-      Duration progressInterval) {}
+      Duration progressInterval,
+      Path accessConfig) {}
 
   private final JobStore store;
   private final JobQueue queue;
@@ -64,14 +74,31 @@ public final class JobsServer implements AutoCloseable {
   }
 
   /**
-   * Opens the store, recovers and starts the queue, and starts serving.
+   * Reads the access configuration, opens the store, recovers and starts the queue, and starts
+   * serving.
    *
-   * @throws IllegalArgumentException when the pipeline options are not valid
+   * @throws IllegalArgumentException when the pipeline options or the bind address are not valid
+   * @throws org.batchpredict.iam.InvalidPolicyException when the access configuration is not
+   * @throws IllegalStateException when asked to listen beyond loopback without bearer tokens
    */
   public static JobsServer start(Config config) throws Exception {
     String[] args = config.pipelineArgs().toArray(String[]::new);
     PipelineOptionsFactory.fromArgs(args).create(); // Fails now, not with the first job.
     Supplier<PipelineOptions> options = () -> PipelineOptionsFactory.fromArgs(args).create();
+
+    // Access control first: a server that must not start does not touch the database.
+    AccessConfig accessConfig =
+        config.accessConfig() == null
+            ? AccessConfig.localDefault()
+            : AccessConfig.load(config.accessConfig());
+    InetAddress bindAddress;
+    try {
+      bindAddress = InetAddress.getByName(config.bindAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "Cannot resolve the bind address \"" + config.bindAddress() + "\"", e);
+    }
+    Authenticator authenticator = Authenticator.forServer(bindAddress, accessConfig.tokens());
 
     Files.createDirectories(config.dataDirectory());
     String url =
@@ -90,8 +117,15 @@ public final class JobsServer implements AutoCloseable {
       connector.setHost(config.bindAddress());
       connector.setPort(config.port());
       server.addConnector(connector);
+      JobPolicyStore policies = new JobPolicyStore(store);
+      AccessControl access =
+          new AccessControl(accessConfig, policies, policies::exists, Clock.systemUTC());
       server.setHandler(
-          new ApiHandler(new JobsApi(store, queue, registry, AccessPolicy.LOCAL_OWNER)));
+          new ApiHandler(
+              new JobsApi(store, queue, registry, access),
+              authenticator,
+              new JdbcAuditLog(store.dataSource()),
+              Clock.systemUTC()));
       server.setStopTimeout(5_000);
       server.start();
     } catch (Exception e) {
@@ -102,12 +136,14 @@ public final class JobsServer implements AutoCloseable {
     }
     JobsServer started = new JobsServer(store, queue, server);
     LOG.info(
-        "Jobs service listening on http://{}:{}/ (database {}, {} job(s) at once, models in {})",
+        "Jobs service listening on http://{}:{}/ (database {}, {} job(s) at once, models in {},"
+            + " access {})",
         config.bindAddress(),
         started.port(),
         url,
         config.maxConcurrentJobs(),
-        registry.root());
+        registry.root(),
+        config.accessConfig() == null ? "local owner only" : config.accessConfig());
     return started;
   }
 

@@ -1,20 +1,15 @@
 package org.batchpredict.service;
 
+import org.batchpredict.iam.Principal;
+
 /**
- * Who makes an API call and how it reached us: the one place where a request's caller is decided.
- * {@link ApiHandler} builds it for every request before calling {@link JobsApi}.
+ * Who makes an API call and how it reached us. {@link ApiHandler} builds it for every request, once
+ * the {@link org.batchpredict.iam.Authenticator} has turned the {@code Authorization} header into a
+ * {@link Principal}, before calling {@link JobsApi}. It holds no credentials.
  *
- * <p>Without authentication every caller is {@link #LOCAL_OWNER}, the owner of everything on this
- * server; an authenticating layer replaces {@link #caller} with the principal it verified (such as
- * {@code user:alice@example.com}).
- *
- * @param caller the IAM principal making the call
+ * @param caller the authenticated caller; {@link Principal#localOwner()} on a server without tokens
  * @param method the HTTP method after any {@code X-HTTP-Method-Override}
  * @param path the request path
  * @param remoteAddress the client's address
- * @param authorization the request's {@code Authorization} header, or null
  */
-public record RequestContext(
-    String caller, String method, String path, String remoteAddress, String authorization) {
-  public static final String LOCAL_OWNER = "user:local-owner";
-}
+public record RequestContext(Principal caller, String method, String path, String remoteAddress) {}

@@ -5,7 +5,9 @@
  * <p>{@link org.batchpredict.service.JobsServer} wires the parts; {@link
  * org.batchpredict.service.ApiHandler} is the HTTP layer (the only code that imports Jetty); {@link
  * org.batchpredict.service.JobsApi} has one method per API call, each naming the permission it
- * needs, checked through {@link org.batchpredict.service.AccessPolicy} for the caller that {@link
- * org.batchpredict.service.RequestContext} identifies.
+ * needs, checked by {@link org.batchpredict.iam.AccessControl} for the caller that {@link
+ * org.batchpredict.service.RequestContext} identifies; job policies live in the job table ({@link
+ * org.batchpredict.service.JobPolicyStore}) and calls are recorded in the audit log of {@code
+ * org.batchpredict.iam}. This package depends on {@code iam} and {@code jobs}, never the reverse.
  */
 package org.batchpredict.service;

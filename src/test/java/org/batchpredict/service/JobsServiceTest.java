@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.ml.v1.CloudMachineLearningEngine;
@@ -433,7 +434,7 @@ class JobsServiceTest {
                                             .setMembers(List.of("alice"))))))
                 .execute(),
         400,
-        "Invalid member");
+        "invalid member");
     assertError(() -> jobs.getIamPolicy(PROJECT + "/jobs/nobody").execute(), 404, "not found");
   }
 
@@ -478,6 +479,11 @@ class JobsServiceTest {
   // --- helpers
 
   static JobsServer.Config config(Path dataDirectory, int maxConcurrentJobs) {
+    return config(dataDirectory, maxConcurrentJobs, null);
+  }
+
+  /** A server on loopback; {@code accessConfig} null for the local owner alone. */
+  static JobsServer.Config config(Path dataDirectory, int maxConcurrentJobs, Path accessConfig) {
     return new JobsServer.Config(
         "127.0.0.1",
         0,
@@ -488,12 +494,18 @@ class JobsServiceTest {
         maxConcurrentJobs,
         Path.of("models"),
         List.of("--enforceImmutability=false", "--enforceEncodability=false"),
-        Duration.ofMillis(500));
+        Duration.ofMillis(500),
+        accessConfig);
   }
 
   static CloudMachineLearningEngine client(int port) {
+    return client(port, null);
+  }
+
+  /** A client whose requests {@code initializer} prepares, such as by adding a bearer token. */
+  static CloudMachineLearningEngine client(int port, HttpRequestInitializer initializer) {
     return new CloudMachineLearningEngine.Builder(
-            new NetHttpTransport(), GsonFactory.getDefaultInstance(), null)
+            new NetHttpTransport(), GsonFactory.getDefaultInstance(), initializer)
         .setRootUrl("http://127.0.0.1:" + port + "/")
         .setApplicationName("batch-predict-test")
         .build();
@@ -566,7 +578,7 @@ class JobsServiceTest {
   }
 
   /** The HTTP status of a call: 200, or the status of the error it got. */
-  private static int status(Request request) throws IOException {
+  static int status(Request request) throws IOException {
     try {
       request.get().execute();
       return 200;
@@ -589,10 +601,12 @@ class JobsServiceTest {
             });
   }
 
-  private static HttpResponse<String> send(HttpClient http, String method, String url, String body)
-      throws Exception {
+  /** Sends a raw request; {@code headers} are name, value pairs. */
+  static HttpResponse<String> send(
+      HttpClient http, String method, String url, String body, String... headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
+            .headers(headers.length == 0 ? new String[] {"Accept", "application/json"} : headers)
             .method(
                 method,
                 body == null
