@@ -55,7 +55,17 @@ public final class PredictionJob {
         if (cancelRequested) {
           return finish(JobState.CANCELLED, CANCELLED_MESSAGE, listener);
         }
-        run = prepared.start();
+      }
+      // Starting may take a while (a runner may submit the job before returning): a cancel
+      // meanwhile must not wait for it, so it is applied once the run exists.
+      started = prepared.start();
+      boolean cancelNow;
+      synchronized (this) {
+        run = started;
+        cancelNow = cancelRequested;
+      }
+      if (cancelNow) {
+        started.cancel();
       }
     } catch (InvalidJobException | PredictionSetupException e) {
       return finish(JobState.FAILED, e.getMessage(), listener);
@@ -64,13 +74,12 @@ public final class PredictionJob {
     }
     setState(JobState.RUNNING, listener);
     PredictionRun.Outcome outcome =
-        started()
-            .waitUntilFinish(
-                progressInterval,
-                progress -> {
-                  record(progress);
-                  listener.changed(job);
-                });
+        started.waitUntilFinish(
+            progressInterval,
+            progress -> {
+              record(progress);
+              listener.changed(job);
+            });
     record(outcome.progress());
     switch (outcome.state()) {
       case SUCCEEDED:
@@ -97,10 +106,6 @@ public final class PredictionJob {
     if (running != null) {
       running.cancel();
     }
-  }
-
-  private synchronized PredictionRun started() {
-    return run;
   }
 
   private void record(PredictionRun.Progress progress) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -105,7 +106,11 @@ public final class PredictionRun {
           spec.modelDirectory(),
           spec.batchSize(),
           spec.maxWorkerCount());
-      return new PredictionRun(pipeline.run());
+      PipelineResult result = pipeline.run();
+      if (result instanceof FlinkDetachedRunnerResult detached) {
+        result = FlinkJobResult.of(detached);
+      }
+      return new PredictionRun(result);
     }
   }
 

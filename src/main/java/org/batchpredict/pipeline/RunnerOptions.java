@@ -19,6 +19,9 @@ final class RunnerOptions {
         flink.setParallelism(maxWorkerCount);
         // Our DoFns never mutate their inputs, so Flink may pass elements on without copying.
         flink.setFasterCopy(true);
+        // Submit without blocking, so that the job can be followed, counted and cancelled while
+        // it runs (FlinkJobResult).
+        flink.setAttachedMode(false);
         break;
       case "DataflowRunner":
         options.as(DataflowPipelineWorkerPoolOptions.class).setMaxNumWorkers(maxWorkerCount);

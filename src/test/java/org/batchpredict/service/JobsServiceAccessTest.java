@@ -2,9 +2,9 @@ package org.batchpredict.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.batchpredict.service.JobsServiceTest.assertError;
-import static org.batchpredict.service.JobsServiceTest.job;
 import static org.batchpredict.service.JobsServiceTest.send;
 import static org.batchpredict.service.JobsServiceTest.status;
+import static org.batchpredict.service.ServiceTesting.job;
 
 import com.google.api.services.ml.v1.CloudMachineLearningEngine;
 import com.google.api.services.ml.v1.model.GoogleCloudMlV1CancelJobRequest;
@@ -134,7 +134,9 @@ class JobsServiceAccessTest {
         """
             .formatted(tokens));
     data = temp.resolve("data");
-    server = JobsServer.start(JobsServiceTest.config(data, 1, access));
+    server =
+        JobsServer.start(
+            ServiceTesting.config(data, 1, ServiceTesting.config(data, 1).pipelineArgs(), access));
     base = "http://127.0.0.1:" + server.port();
   }
 
@@ -528,7 +530,7 @@ class JobsServiceAccessTest {
   }
 
   private static CloudMachineLearningEngine.Projects.Jobs withToken(String token) {
-    return JobsServiceTest.client(
+    return ServiceTesting.client(
             server.port(), request -> request.getHeaders().setAuthorization("Bearer " + token))
         .projects()
         .jobs();

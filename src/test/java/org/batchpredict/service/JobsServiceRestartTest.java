@@ -18,7 +18,7 @@ class JobsServiceRestartTest {
   @Test
   void jobInterruptedByARestartRunsAgainAndSucceeds() throws Exception {
     // setup: an input big enough that the job is still running when the service stops
-    List<String> lines = Files.readAllLines(Path.of(JobsServiceTest.INSTANCES_FILE));
+    List<String> lines = Files.readAllLines(Path.of(ServiceTesting.INSTANCES_FILE));
     List<String> big = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       big.addAll(lines);
@@ -31,26 +31,26 @@ class JobsServiceRestartTest {
 
     // act: start a job, stop the service while it runs, start a new service on the same data
     String stateAtStop;
-    try (JobsServer first = JobsServer.start(JobsServiceTest.config(data, 1))) {
+    try (JobsServer first = JobsServer.start(ServiceTesting.config(data, 1))) {
       CloudMachineLearningEngine.Projects.Jobs jobs =
-          JobsServiceTest.client(first.port()).projects().jobs();
-      jobs.create("projects/restart", JobsServiceTest.job("interrupted", input.toString(), output))
+          ServiceTesting.client(first.port()).projects().jobs();
+      jobs.create("projects/restart", ServiceTesting.job("interrupted", input.toString(), output))
           .execute();
       jobs.create(
               "projects/restart",
-              JobsServiceTest.job("waiting", input.toString(), temp.resolve("out_waiting")))
+              ServiceTesting.job("waiting", input.toString(), temp.resolve("out_waiting")))
           .execute();
       GoogleCloudMlV1Job running =
-          JobsServiceTest.await(jobs, name, job -> job.getState().equals("RUNNING"));
+          ServiceTesting.await(jobs, name, job -> job.getState().equals("RUNNING"));
       stateAtStop = running.getState();
     }
     GoogleCloudMlV1Job done;
     String waitingAfterRestart;
-    try (JobsServer second = JobsServer.start(JobsServiceTest.config(data, 1))) {
+    try (JobsServer second = JobsServer.start(ServiceTesting.config(data, 1))) {
       CloudMachineLearningEngine.Projects.Jobs jobs =
-          JobsServiceTest.client(second.port()).projects().jobs();
+          ServiceTesting.client(second.port()).projects().jobs();
       waitingAfterRestart = jobs.get("projects/restart/jobs/waiting").execute().getState();
-      done = JobsServiceTest.await(jobs, name, job -> JobsServiceTest.isFinal(job.getState()));
+      done = ServiceTesting.await(jobs, name, job -> ServiceTesting.isFinal(job.getState()));
       jobs.cancel(
               "projects/restart/jobs/waiting",
               new com.google.api.services.ml.v1.model.GoogleCloudMlV1CancelJobRequest())
@@ -62,6 +62,6 @@ class JobsServiceRestartTest {
     assertThat(waitingAfterRestart).isIn("QUEUED", "PREPARING");
     assertThat(done.getState()).as(String.valueOf(done.getErrorMessage())).isEqualTo("SUCCEEDED");
     assertThat(done.getPredictionOutput().getPredictionCount()).isEqualTo(20_000L);
-    assertThat(JobsServiceTest.results(output)).hasSize(20_000);
+    assertThat(ServiceTesting.results(output)).hasSize(20_000);
   }
 }

@@ -2,16 +2,17 @@ package org.batchpredict.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.batchpredict.service.ServiceTesting.client;
+import static org.batchpredict.service.ServiceTesting.config;
+import static org.batchpredict.service.ServiceTesting.isFinal;
+import static org.batchpredict.service.ServiceTesting.job;
+import static org.batchpredict.service.ServiceTesting.results;
 
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
-import com.google.api.client.http.HttpRequestInitializer;
-import com.google.api.client.http.javanet.NetHttpTransport;
-import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.ml.v1.CloudMachineLearningEngine;
 import com.google.api.services.ml.v1.model.GoogleCloudMlV1CancelJobRequest;
 import com.google.api.services.ml.v1.model.GoogleCloudMlV1Job;
 import com.google.api.services.ml.v1.model.GoogleCloudMlV1ListJobsResponse;
-import com.google.api.services.ml.v1.model.GoogleCloudMlV1PredictionInput;
 import com.google.api.services.ml.v1.model.GoogleCloudMlV1TrainingInput;
 import com.google.api.services.ml.v1.model.GoogleIamV1Binding;
 import com.google.api.services.ml.v1.model.GoogleIamV1Policy;
@@ -23,20 +24,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.batchpredict.cli.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -51,8 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobsServiceTest {
   private static final String PROJECT = "projects/test-project";
-  static final String INSTANCES_FILE = "testdata/census/instances.json";
-  private static final String INSTANCES = INSTANCES_FILE;
+  private static final String INSTANCES = ServiceTesting.INSTANCES_FILE;
 
   @TempDir static Path temp;
   private static JobsServer server;
@@ -478,92 +473,9 @@ class JobsServiceTest {
 
   // --- helpers
 
-  static JobsServer.Config config(Path dataDirectory, int maxConcurrentJobs) {
-    return config(dataDirectory, maxConcurrentJobs, null);
-  }
-
-  /** A server on loopback; {@code accessConfig} null for the local owner alone. */
-  static JobsServer.Config config(Path dataDirectory, int maxConcurrentJobs, Path accessConfig) {
-    return new JobsServer.Config(
-        "127.0.0.1",
-        0,
-        dataDirectory,
-        null,
-        null,
-        null,
-        maxConcurrentJobs,
-        Path.of("models"),
-        List.of("--enforceImmutability=false", "--enforceEncodability=false"),
-        Duration.ofMillis(500),
-        accessConfig);
-  }
-
-  static CloudMachineLearningEngine client(int port) {
-    return client(port, null);
-  }
-
-  /** A client whose requests {@code initializer} prepares, such as by adding a bearer token. */
-  static CloudMachineLearningEngine client(int port, HttpRequestInitializer initializer) {
-    return new CloudMachineLearningEngine.Builder(
-            new NetHttpTransport(), GsonFactory.getDefaultInstance(), initializer)
-        .setRootUrl("http://127.0.0.1:" + port + "/")
-        .setApplicationName("batch-predict-test")
-        .build();
-  }
-
-  static GoogleCloudMlV1Job job(String jobId, Path output) {
-    return job(jobId, INSTANCES, output);
-  }
-
-  static GoogleCloudMlV1Job job(String jobId, String input, Path output) {
-    return new GoogleCloudMlV1Job()
-        .setJobId(jobId)
-        .setPredictionInput(
-            new GoogleCloudMlV1PredictionInput()
-                .setDataFormat("JSON")
-                .setInputPaths(List.of(input))
-                .setOutputPath(output.toString())
-                .setUri("models/census/v1")
-                .setRegion("local"));
-  }
-
   private GoogleCloudMlV1Job await(String jobId, Predicate<GoogleCloudMlV1Job> condition)
       throws Exception {
-    return await(jobs, PROJECT + "/jobs/" + jobId, condition);
-  }
-
-  static GoogleCloudMlV1Job await(
-      CloudMachineLearningEngine.Projects.Jobs jobs,
-      String name,
-      Predicate<GoogleCloudMlV1Job> condition)
-      throws Exception {
-    Instant deadline = Instant.now().plusSeconds(90);
-    while (true) {
-      GoogleCloudMlV1Job job = jobs.get(name).execute();
-      if (condition.test(job)) {
-        return job;
-      }
-      assertThat(Instant.now())
-          .as("waiting for %s, now %s", name, job.getState())
-          .isBefore(deadline);
-      Thread.sleep(200);
-    }
-  }
-
-  static boolean isFinal(String state) {
-    return Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state);
-  }
-
-  static List<String> results(Path outputDirectory) throws IOException {
-    try (Stream<Path> files = Files.list(outputDirectory)) {
-      List<Path> shards =
-          files.filter(f -> f.getFileName().toString().startsWith("prediction.results")).toList();
-      List<String> lines = new ArrayList<>();
-      for (Path shard : shards) {
-        lines.addAll(Files.readAllLines(shard));
-      }
-      return lines.stream().sorted().collect(Collectors.toList());
-    }
+    return ServiceTesting.await(jobs, PROJECT + "/jobs/" + jobId, condition);
   }
 
   private static List<String> ids(GoogleCloudMlV1ListJobsResponse response) {

@@ -2,6 +2,7 @@ package org.batchpredict.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,6 +12,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -18,9 +21,11 @@ import java.util.regex.Pattern;
 
 /**
  * A loopback stand-in for the Dataflow v1b3 calls the DataflowRunner makes for one job: create the
- * job, get it (its {@code currentState} is whatever the test sets), list its messages and metrics
- * (none), and update it (a cancel request moves it to {@code JOB_STATE_CANCELLED}). Point Beam at
- * it with {@code --dataflowEndpoint=}{@link #endpoint()}.
+ * job, get it (its {@code currentState} is whatever the test sets), list its messages (none) and
+ * its metrics (the user counters the test sets, reported on the job's {@code
+ * PredictBatches/Predict} step, both tentative and committed, as Dataflow reports them), and update
+ * it (a cancel request moves it to {@code JOB_STATE_CANCELLED}). Point Beam at it with {@code
+ * --dataflowEndpoint=}{@link #endpoint()}.
  *
  * <p>Every request is recorded in {@link #requests()}; one it does not know is answered 501.
  */
@@ -38,6 +43,7 @@ public final class FakeDataflow implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile String state = "JOB_STATE_PENDING";
   private volatile JsonNode created;
+  private final Map<String, Long> counters = new ConcurrentHashMap<>();
 
   private FakeDataflow(HttpServer server) {
     this.server = server;
@@ -61,6 +67,11 @@ public final class FakeDataflow implements AutoCloseable {
   /** Sets the job's {@code currentState}, e.g. {@code JOB_STATE_RUNNING}. */
   public void setState(String state) {
     this.state = state;
+  }
+
+  /** Sets a user counter of the {@code batch-predict} namespace, e.g. {@code ml-predictions}. */
+  public void setCounter(String name, long value) {
+    counters.put(name, value);
   }
 
   /** The job the runner created, or null before it has. */
@@ -96,7 +107,7 @@ public final class FakeDataflow implements AutoCloseable {
       } else if (method.equals("GET") && "/messages".equals(m.group(4))) {
         response = JSON.createObjectNode().set("jobMessages", JSON.createArrayNode());
       } else if (method.equals("GET") && "/metrics".equals(m.group(4))) {
-        response = JSON.createObjectNode().set("metrics", JSON.createArrayNode());
+        response = metrics();
       } else if (method.equals("GET") && m.group(3) != null) {
         response = job(m.group(1), m.group(2));
       } else if (method.equals("PUT") && m.group(3) != null) {
@@ -131,6 +142,44 @@ public final class FakeDataflow implements AutoCloseable {
     }
     job.put("currentState", state);
     return job;
+  }
+
+  /** Each counter twice, tentative (attempted) and committed, on the job's prediction step. */
+  private JsonNode metrics() {
+    ArrayNode metrics = JSON.createArrayNode();
+    String step = predictStep();
+    if (step != null) {
+      counters.forEach(
+          (name, value) -> {
+            for (boolean tentative : new boolean[] {true, false}) {
+              ObjectNode update = metrics.addObject();
+              ObjectNode metricName = update.putObject("name");
+              metricName.put("origin", "user").put("name", name);
+              ObjectNode context = metricName.putObject("context");
+              context.put("step", step).put("namespace", "batch-predict");
+              if (tentative) {
+                context.put("tentative", "true");
+              }
+              update.put("kind", "SUM").put("scalar", value);
+            }
+          });
+    }
+    return JSON.createObjectNode().set("metrics", metrics);
+  }
+
+  /** The internal name ({@code sN}) of the created job's prediction step. */
+  private String predictStep() {
+    JsonNode request = created;
+    if (request == null) {
+      return null;
+    }
+    for (JsonNode step : request.path("steps")) {
+      String userName = step.path("properties").path("user_name").path("value").asText();
+      if (userName.equals("PredictBatches/Predict")) {
+        return step.path("name").asText();
+      }
+    }
+    return null;
   }
 
   private static JsonNode error(int code, String message) {
