@@ -127,4 +127,15 @@ public final class CensusWeights {
     }
     return p;
   }
+
+  /** The index of the largest value: the class the model's {@code class_id} output names. */
+  public static int argMax(double[] values) {
+    int best = 0;
+    for (int k = 1; k < values.length; k++) {
+      if (values[k] > values[best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
 }

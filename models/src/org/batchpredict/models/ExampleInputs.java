@@ -115,4 +115,13 @@ public final class ExampleInputs {
     }
     return png.toByteArray();
   }
+
+  /** Float32 inputs widened to doubles, for the weight formulas. */
+  public static double[] toDoubles(float[] values) {
+    double[] doubles = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      doubles[i] = values[i];
+    }
+    return doubles;
+  }
 }

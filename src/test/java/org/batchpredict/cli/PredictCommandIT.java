@@ -97,7 +97,7 @@ class PredictCommandIT {
       for (int k = 0; k < 3; k++) {
         assertThat(probabilities.get(k).asDouble()).isCloseTo(expected[k], within(1e-5));
       }
-      assertThat(cells[2]).isEqualTo(CensusWeights.LABELS.get(argmax(expected)));
+      assertThat(cells[2]).isEqualTo(CensusWeights.LABELS.get(CensusWeights.argMax(expected)));
     }
   }
 
@@ -157,7 +157,7 @@ class PredictCommandIT {
       assertThat(results).hasSize(GenerateTestData.TF_RECORD_COUNT);
       for (JsonNode result : results) {
         int id = result.get("id").asInt();
-        double[] x = toDoubles(ExampleInputs.tfExampleX(id));
+        double[] x = ExampleInputs.toDoubles(ExampleInputs.tfExampleX(id));
         assertThat(result.get("y").asDouble())
             .isCloseTo(ExampleWeights.tfExampleY(x), within(1e-5));
       }
@@ -236,7 +236,9 @@ class PredictCommandIT {
     List<Double> scores = results.stream().map(r -> r.get("score").asDouble()).sorted().toList();
     List<Double> expected = new ArrayList<>();
     for (int i = 0; i < GenerateTestData.FEATURES_ONLY_COUNT; i++) {
-      expected.add(CensusWeights.featuresOnlyScore(toDoubles(ExampleInputs.censusFeatures(i))));
+      expected.add(
+          CensusWeights.featuresOnlyScore(
+              ExampleInputs.toDoubles(ExampleInputs.censusFeatures(i))));
     }
     expected.sort(Double::compare);
     for (int i = 0; i < expected.size(); i++) {
@@ -315,7 +317,7 @@ class PredictCommandIT {
           .as("probability %d of %s", k, result)
           .isCloseTo(expected[k], within(1e-5));
     }
-    int best = argmax(expected);
+    int best = CensusWeights.argMax(expected);
     assertThat(result.get("class_id").asInt()).isEqualTo(best);
     assertThat(result.get("label").asText()).isEqualTo(CensusWeights.LABELS.get(best));
     assertThat(Base64.getDecoder().decode(result.get("label_bytes").get("b64").asText()))
@@ -326,24 +328,6 @@ class PredictCommandIT {
   private static double[] expectedCensusProbabilities(int index) {
     ExampleInputs.CensusInstance instance = ExampleInputs.census("c", index);
     return CensusWeights.censusProbabilities(instance.row());
-  }
-
-  private static int argmax(double[] values) {
-    int best = 0;
-    for (int i = 1; i < values.length; i++) {
-      if (values[i] > values[best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  private static double[] toDoubles(float[] values) {
-    double[] doubles = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      doubles[i] = values[i];
-    }
-    return doubles;
   }
 
   private static List<String> lines(Path dir, String glob) throws IOException {

@@ -2,8 +2,6 @@ package org.batchpredict.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.api.client.http.javanet.NetHttpTransport;
-import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.ml.v1.CloudMachineLearningEngine;
 import com.google.api.services.ml.v1.model.GoogleCloudMlV1Job;
 import com.google.api.services.ml.v1.model.GoogleCloudMlV1PredictionInput;
@@ -14,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.batchpredict.service.ServiceTesting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +43,8 @@ class ServeCommandIT {
     String stateAtKill;
     Process first = serve(data, temp.resolve("first.log"));
     try {
-      CloudMachineLearningEngine.Projects.Jobs jobs = client(port(temp.resolve("first.log")));
+      CloudMachineLearningEngine.Projects.Jobs jobs =
+          ServiceTesting.client(port(temp.resolve("first.log"))).projects().jobs();
       jobs.create(
               "projects/it",
               new GoogleCloudMlV1Job()
@@ -58,16 +57,18 @@ class ServeCommandIT {
                           .setModelName("projects/it/models/census")
                           .setRegion("local")))
           .execute();
-      stateAtKill = await(jobs, name, job -> job.getState().equals("RUNNING")).getState();
+      stateAtKill =
+          ServiceTesting.await(jobs, name, job -> job.getState().equals("RUNNING")).getState();
     } finally {
       first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
     GoogleCloudMlV1Job done;
     Process second = serve(data, temp.resolve("second.log"));
     try {
-      CloudMachineLearningEngine.Projects.Jobs jobs = client(port(temp.resolve("second.log")));
+      CloudMachineLearningEngine.Projects.Jobs jobs =
+          ServiceTesting.client(port(temp.resolve("second.log"))).projects().jobs();
       done =
-          await(
+          ServiceTesting.await(
               jobs,
               name,
               job -> Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.getState()));
@@ -110,33 +111,5 @@ class ServeCommandIT {
       Thread.sleep(100);
     }
     throw new AssertionError("serve did not start in 60 s:\n" + Files.readString(log));
-  }
-
-  private static CloudMachineLearningEngine.Projects.Jobs client(int port) {
-    return new CloudMachineLearningEngine.Builder(
-            new NetHttpTransport(), GsonFactory.getDefaultInstance(), null)
-        .setRootUrl("http://127.0.0.1:" + port + "/")
-        .setApplicationName("serve-it")
-        .build()
-        .projects()
-        .jobs();
-  }
-
-  private static GoogleCloudMlV1Job await(
-      CloudMachineLearningEngine.Projects.Jobs jobs,
-      String name,
-      Predicate<GoogleCloudMlV1Job> condition)
-      throws Exception {
-    Instant deadline = Instant.now().plusSeconds(120);
-    while (true) {
-      GoogleCloudMlV1Job job = jobs.get(name).execute();
-      if (condition.test(job)) {
-        return job;
-      }
-      assertThat(Instant.now())
-          .as("waiting for %s, now %s", name, job.getState())
-          .isBefore(deadline);
-      Thread.sleep(100);
-    }
   }
 }

@@ -121,7 +121,7 @@ class ExampleModelsTest {
 
         for (int i = 0; i < n; i++) {
           double[] expected = CensusWeights.censusProbabilities(instances.get(i).row());
-          int expectedClass = argMax(expected);
+          int expectedClass = CensusWeights.argMax(expected);
           String expectedLabel = CensusWeights.LABELS.get(expectedClass);
           for (int k = 0; k < CensusWeights.CLASSES; k++) {
             assertThat((double) probabilities.getFloat(i, k))
@@ -145,7 +145,7 @@ class ExampleModelsTest {
     Map<Integer, Long> perClass = new LinkedHashMap<>();
     for (int i = 0; i < GenerateTestData.CENSUS_JSON_COUNT; i++) {
       double[] p = CensusWeights.censusProbabilities(ExampleInputs.census("k", i).row());
-      perClass.merge(argMax(p), 1L, Long::sum);
+      perClass.merge(CensusWeights.argMax(p), 1L, Long::sum);
     }
 
     assertThat(perClass).containsOnlyKeys(0, 1, 2);
@@ -167,7 +167,8 @@ class ExampleModelsTest {
       assertThat(scores.shape()).isEqualTo(Shape.of(n));
       for (int i = 0; i < n; i++) {
         double expected =
-            CensusWeights.featuresOnlyScore(toDoubles(ExampleInputs.censusFeatures(i)));
+            CensusWeights.featuresOnlyScore(
+                ExampleInputs.toDoubles(ExampleInputs.censusFeatures(i)));
         assertThat((double) scores.getFloat(i)).isCloseTo(expected, within(FLOAT_TOLERANCE));
       }
     }
@@ -200,7 +201,8 @@ class ExampleModelsTest {
       TFloat32 ys = (TFloat32) result.get("y").orElseThrow();
 
       for (int i = 0; i < n; i++) {
-        double expected = ExampleWeights.tfExampleY(toDoubles(ExampleInputs.tfExampleX(i)));
+        double expected =
+            ExampleWeights.tfExampleY(ExampleInputs.toDoubles(ExampleInputs.tfExampleX(i)));
         assertThat(ids.getLong(i)).isEqualTo(i);
         assertThat((double) ys.getFloat(i)).isCloseTo(expected, within(FLOAT_TOLERANCE));
       }
@@ -338,24 +340,6 @@ class ExampleModelsTest {
                     e.getValue().dataType
                         + " "
                         + java.util.Arrays.toString(e.getValue().shape.asArray())));
-  }
-
-  private static int argMax(double[] values) {
-    int best = 0;
-    for (int k = 1; k < values.length; k++) {
-      if (values[k] > values[best]) {
-        best = k;
-      }
-    }
-    return best;
-  }
-
-  private static double[] toDoubles(float[] values) {
-    double[] doubles = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      doubles[i] = values[i];
-    }
-    return doubles;
   }
 
   /** Input tensors by name, all closed together. */

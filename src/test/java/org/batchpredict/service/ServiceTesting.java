@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * Java client pointed at it, census prediction jobs, waiting for a job's state, and reading
  * results.
  */
-final class ServiceTesting {
+public final class ServiceTesting {
   static final String INSTANCES_FILE = "testdata/census/instances.json";
 
   private static final List<String> DIRECT_RUNNER_ARGS =
@@ -69,7 +69,7 @@ final class ServiceTesting {
         accessConfig);
   }
 
-  static CloudMachineLearningEngine client(int port) {
+  public static CloudMachineLearningEngine client(int port) {
     return client(port, null);
   }
 
@@ -99,13 +99,13 @@ final class ServiceTesting {
                 .setRegion("local"));
   }
 
-  /** Gets the job every 200 ms until it meets {@code condition}; fails after 90 s. */
-  static GoogleCloudMlV1Job await(
+  /** Gets the job every 200 ms until it meets {@code condition}; fails after 120 s. */
+  public static GoogleCloudMlV1Job await(
       CloudMachineLearningEngine.Projects.Jobs jobs,
       String name,
       Predicate<GoogleCloudMlV1Job> condition)
       throws Exception {
-    Instant deadline = Instant.now().plusSeconds(90);
+    Instant deadline = Instant.now().plusSeconds(120);
     while (true) {
       GoogleCloudMlV1Job job = jobs.get(name).execute();
       if (condition.test(job)) {
