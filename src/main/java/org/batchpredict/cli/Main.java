@@ -1,5 +1,6 @@
 package org.batchpredict.cli;
 
+import org.batchpredict.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "batch-predict 0.1.0",
     description = "Batch prediction with TensorFlow SavedModels on Apache Beam.",
-    subcommands = {PredictCommand.class})
+    subcommands = {PredictCommand.class, BenchCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
