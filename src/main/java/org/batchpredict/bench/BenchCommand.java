@@ -2,6 +2,7 @@ package org.batchpredict.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,6 +82,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", description = "The JSON report (default: none).")
   Path out;
 
+  @Option(
+      names = "--engine-classpath",
+      description =
+          "Jars put before this one on the measured JVMs' class path, to measure another build of"
+              + " the engine (say, an earlier jar) with this benchmark.")
+  String engineClasspath;
+
   @Option(names = "--child", hidden = true)
   String child;
 
@@ -91,6 +100,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--output", hidden = true)
   Path output;
+
+  /** The measured JVMs' entry point: the class path may put another engine's jar first. */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -148,10 +162,9 @@ public final class BenchCommand implements Callable<Integer> {
   private Measurement.Result runChild(
       String measure, Workload workload, Path input, Path model, Path output, int workers)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(javaCommand());
+    List<String> command = new ArrayList<>(javaCommand(BenchCommand.class.getName()));
     command.addAll(
         List.of(
-            "bench",
             "--child=" + measure,
             "--workloads=" + workload.id,
             "--inputs=" + input,
@@ -187,14 +200,15 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** This JVM's java and class path, with the measured heap. */
-  private List<String> javaCommand() {
+  private List<String> javaCommand(String mainClass) {
     String java = ProcessHandle.current().info().command().orElse("java");
     return List.of(
         java,
         "-Xmx" + heap,
         "-cp",
-        System.getProperty("java.class.path"),
-        "org.batchpredict.cli.Main");
+        (engineClasspath == null ? "" : engineClasspath + File.pathSeparator)
+            + System.getProperty("java.class.path"),
+        mainClass);
   }
 
   /** Wall seconds of {@code predict} on one census instance, each in a fresh JVM. */
@@ -206,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path dir = work.resolve("one-instance");
     Path input = Workload.TABULAR.generate(dir.resolve("input"), 1, 1).get(0);
     for (int run = 0; run < oneInstanceRuns; run++) {
-      List<String> command = new ArrayList<>(javaCommand());
+      List<String> command = new ArrayList<>(javaCommand("org.batchpredict.cli.Main"));
       command.addAll(
           List.of(
               "predict",
@@ -244,9 +258,15 @@ public final class BenchCommand implements Callable<Integer> {
     List<Map<String, Object>> figures = new ArrayList<>();
     for (Measurement.Result result : results) {
       Map<String, Object> figure = JSON.convertValue(result, LinkedHashMap.class);
-      Double ratio = ratioToPlain(results, result);
+      Double ratio = ratioToPlain(results, result, Measurement.Result::instancesPerSecond);
       if (ratio != null) {
         figure.put("ratioToPlain", ratio);
+        figure.put(
+            "cpuRatioToPlain",
+            ratioToPlain(results, result, Measurement.Result::instancesPerCpuSecond));
+        figure.put(
+            "steadyRatioToPlain",
+            ratioToPlain(results, result, Measurement.Result::steadyInstancesPerSecond));
       }
       figures.add(figure);
     }
@@ -258,11 +278,15 @@ public final class BenchCommand implements Callable<Integer> {
     return report;
   }
 
-  private static Double ratioToPlain(List<Measurement.Result> results, Measurement.Result result) {
+  /** The figure divided by the same workload's plain-job figure, or null without one. */
+  private static Double ratioToPlain(
+      List<Measurement.Result> results,
+      Measurement.Result result,
+      ToDoubleFunction<Measurement.Result> figure) {
     return results.stream()
         .filter(r -> r.workload().equals(result.workload()) && r.measure().equals("plain"))
         .findFirst()
-        .map(plain -> result.instancesPerSecond() / plain.instancesPerSecond())
+        .map(plain -> figure.applyAsDouble(result) / figure.applyAsDouble(plain))
         .orElse(null);
   }
 
@@ -270,24 +294,35 @@ public final class BenchCommand implements Callable<Integer> {
       List<Measurement.Result> results, List<Double> oneInstance, PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "%-8s %-34s %12s %9s %9s %10s %10s%n",
+        "%-8s %-34s %12s %9s %9s %12s %9s %12s %9s %10s %10s%n",
         "workload",
         "measure",
         "instances/s",
         "vs plain",
         "seconds",
+        "steady/s",
+        "vs plain",
+        "inst/CPU-s",
+        "vs plain",
         "peak RSS",
         "peak heap");
     for (Measurement.Result result : results) {
-      Double ratio = ratioToPlain(results, result);
+      Double ratio = ratioToPlain(results, result, Measurement.Result::instancesPerSecond);
+      Double cpuRatio = ratioToPlain(results, result, Measurement.Result::instancesPerCpuSecond);
+      Double steadyRatio =
+          ratioToPlain(results, result, Measurement.Result::steadyInstancesPerSecond);
       out.printf(
           Locale.ROOT,
-          "%-8s %-34s %,12.0f %9s %9.1f %7d MB %7d MB%n",
+          "%-8s %-34s %,12.0f %9s %9.1f %,12.0f %9s %,12.0f %9s %7d MB %7d MB%n",
           result.workload(),
           Measurement.Kind.valueOf(result.measure().toUpperCase(Locale.ROOT)).label,
           result.instancesPerSecond(),
-          ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
+          format(ratio),
           result.seconds(),
+          result.steadyInstancesPerSecond(),
+          format(steadyRatio),
+          result.instancesPerCpuSecond(),
+          format(cpuRatio),
           result.peakRssMb(),
           result.peakHeapMb());
     }
@@ -298,6 +333,10 @@ public final class BenchCommand implements Callable<Integer> {
           median(oneInstance),
           oneInstance.stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList());
     }
+  }
+
+  private static String format(Double ratio) {
+    return ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio);
   }
 
   private static double median(List<Double> values) {

@@ -37,13 +37,22 @@ final class Measurement {
     }
   }
 
-  /** A measured figure: instances per second over the wall time, and the JVM's peak memory. */
+  /**
+   * A measured figure: instances per second over the wall time; the CPU time the JVM spent over
+   * that interval (all its threads, TensorFlow's included), which a shared machine disturbs far
+   * less than wall time; the steady rate, once the first predictions are counted (for {@code
+   * predict}: its rate net of start-up, measured from its one-second progress reports; for the
+   * others the plain rate); and the JVM's peak memory.
+   */
   record Result(
       String workload,
       String measure,
       long instances,
       double seconds,
       double instancesPerSecond,
+      double cpuSeconds,
+      double instancesPerCpuSecond,
+      double steadyInstancesPerSecond,
       long peakRssMb,
       long peakHeapMb) {}
 
@@ -75,11 +84,14 @@ final class Measurement {
         timed.instances(),
         timed.seconds(),
         timed.instances() / timed.seconds(),
+        timed.cpuSeconds(),
+        timed.instances() / timed.cpuSeconds(),
+        Double.isNaN(steadyRate) ? timed.instances() / timed.seconds() : steadyRate,
         peakRssMb(),
         peakHeapMb());
   }
 
-  private record Timed(long instances, double seconds) {}
+  private record Timed(long instances, double seconds, double cpuSeconds) {}
 
   private interface Counted {
     long run() throws Exception;
@@ -87,11 +99,16 @@ final class Measurement {
 
   private static Timed timed(Counted work) throws Exception {
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     long instances = work.run();
-    return new Timed(instances, (System.nanoTime() - start) / 1e9);
+    return new Timed(
+        instances, (System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9);
   }
 
   /** The signature on one pre-built batch, called as many times as the files hold batches. */
+  /** The rate of the last {@code predict} measured from its first counted predictions on. */
+  private static double steadyRate = Double.NaN;
+
   private static Timed modelAlone(List<Path> files, Path model, int batchSize, int threads)
       throws Exception {
     long lines = 0;
@@ -112,10 +129,11 @@ final class Measurement {
           new BatchColumns(loaded.signature(SavedModel.DEFAULT_SIGNATURE).inputs())
               .parse(first, batchSize);
       long calls = (lines + batchSize - 1) / batchSize;
+      long cpuStart = processCpuNanos();
       double rate =
           BenchmarkModels.callLoop(loaded, SavedModel.DEFAULT_SIGNATURE, batch, threads, calls);
       long rows = calls * batchSize;
-      return new Timed(rows, rows / rate);
+      return new Timed(rows, rows / rate, (processCpuNanos() - cpuStart) / 1e9);
     }
   }
 
@@ -151,15 +169,33 @@ final class Measurement {
             SavedModel.DEFAULT_SIGNATURE,
             batchSize,
             threads);
+    long[] firstCounted = new long[2]; // nanoTime, predictions at the first non-zero report
     PredictionRun.Outcome outcome =
         PredictionRun.prepare(spec, options)
             .start()
-            .waitUntilFinish(Duration.ofSeconds(1), progress -> {});
+            .waitUntilFinish(
+                Duration.ofSeconds(1),
+                progress -> {
+                  if (firstCounted[0] == 0 && progress.predictionCount() > 0) {
+                    firstCounted[0] = System.nanoTime();
+                    firstCounted[1] = progress.predictionCount();
+                  }
+                });
+    if (firstCounted[0] != 0) {
+      double seconds = (System.nanoTime() - firstCounted[0]) / 1e9;
+      steadyRate = (outcome.progress().predictionCount() - firstCounted[1]) / seconds;
+    }
     if (outcome.state() != PredictionRun.State.SUCCEEDED || outcome.progress().errorCount() != 0) {
       throw new IllegalStateException(
           "The " + kind.label + " run did not succeed cleanly: " + outcome);
     }
     return outcome.progress().predictionCount();
+  }
+
+  /** CPU time of the whole process so far, all threads (native ones included). */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The process's peak resident set (VmHWM), or -1 where /proc is not there. */
