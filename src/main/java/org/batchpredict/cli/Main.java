@@ -1,5 +1,6 @@
 package org.batchpredict.cli;
 
+import org.batchpredict.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       ServeCommand.class,
       AuditCommand.class,
-      HashTokenCommand.class
+      HashTokenCommand.class,
+      BenchCommand.class
     })
 public final class Main {
   public static void main(String[] args) {

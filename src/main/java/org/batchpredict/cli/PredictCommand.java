@@ -20,6 +20,7 @@ import org.batchpredict.jobs.ModelRegistry;
 import org.batchpredict.jobs.PredictionInput;
 import org.batchpredict.jobs.PredictionJob;
 import org.batchpredict.jobs.UnsupportedJobException;
+import org.batchpredict.model.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -89,6 +90,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // TensorFlow's native library loads while Beam reads its options and matches the inputs.
+    ModelCache.preloadRuntime();
     PrintStream err = System.err;
     Job job;
     PipelineOptions options;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.TensorFlow;
 
 /**
  * Shares one loaded {@link SavedModel} per directory among all the threads of a JVM.
@@ -17,7 +18,22 @@ public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
   private static final Map<Path, Entry> MODELS = new HashMap<>();
 
+  private static Thread runtimeLoader;
+
   private ModelCache() {}
+
+  /**
+   * Starts loading TensorFlow's native library on a background thread and returns at once, so that
+   * the second or so it takes overlaps the caller's own start-up (Beam's options, file matching).
+   * The first {@link #acquire} waits for it as it would otherwise load it itself. Idempotent.
+   */
+  public static synchronized void preloadRuntime() {
+    if (runtimeLoader == null) {
+      runtimeLoader = new Thread(TensorFlow::version, "tensorflow-preload");
+      runtimeLoader.setDaemon(true);
+      runtimeLoader.start();
+    }
+  }
 
   private static final class Entry {
     final SavedModel model;

@@ -153,6 +153,12 @@ public final class SavedModel implements AutoCloseable {
     }
   }
 
+  /** The callable function of signature {@code key}, for {@link BenchmarkModels}. */
+  SessionFunction function(String key) {
+    signature(key);
+    return functions.get(key);
+  }
+
   @Override
   public void close() {
     bundle.close();

@@ -12,6 +12,9 @@ import org.batchpredict.model.TensorSpec;
 /**
  * Reads one JSON value (a scalar or nested arrays) for one input straight into a flat primitive
  * array of the input's type, and works out its shape: no intermediate JSON tree, no boxing.
+ *
+ * <p>One accumulator serves value after value of its input ({@link #readValue} starts afresh), so
+ * its buffers are allocated once per parser, not once per instance.
  */
 final class Accumulator {
   private static final int MAX_RANK = 32;
@@ -67,6 +70,7 @@ final class Accumulator {
    * @return the value's shape
    */
   long[] readValue(JsonParser json) throws IOException, InvalidInstanceException {
+    reset();
     read(json, json.currentToken(), 0);
     if (rank < 0) {
       // Only empty arrays: the shape is what those arrays spelled out.
@@ -78,6 +82,16 @@ final class Accumulator {
     }
     long[] shape = Arrays.copyOf(dims, rank);
     return shape;
+  }
+
+  /** Forgets the last value: no values, no dimensions seen. */
+  private void reset() {
+    if (strings != null) {
+      Arrays.fill(strings, 0, size, null);
+    }
+    size = 0;
+    rank = -1;
+    Arrays.fill(dims, -1);
   }
 
   /** The values read, as the flat array {@link org.batchpredict.model.Column} expects. */

@@ -22,6 +22,10 @@ final class Inputs {
 
   /** The bytes decoded as UTF-8, or {@code null} when they are not valid UTF-8. */
   static String utf8OrNull(byte[] bytes) {
+    if (isAscii(bytes)) {
+      // The common case for keys and labels, without a decoder per value.
+      return new String(bytes, StandardCharsets.US_ASCII);
+    }
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -32,5 +36,14 @@ final class Inputs {
     } catch (CharacterCodingException e) {
       return null;
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

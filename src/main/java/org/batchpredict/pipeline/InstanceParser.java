@@ -29,6 +29,8 @@ import org.batchpredict.model.TensorSpec;
  *
  * <p>Numbers are checked against the input's type (no silent rounding of 1.5 into an integer, no
  * int32 overflow) and nested arrays against its declared shape.
+ *
+ * <p>A parser reuses its buffers from record to record: use one per thread (one per DoFn instance).
  */
 final class InstanceParser {
   private final DataFormat format;
@@ -36,6 +38,7 @@ final class InstanceParser {
   private final Map<String, Integer> inputIndex = new HashMap<>();
   private final String inputList;
   private final boolean singleString;
+  private final Accumulator[] accumulators;
 
   InstanceParser(ModelSignature signature, DataFormat format) {
     this.format = format;
@@ -45,6 +48,7 @@ final class InstanceParser {
     }
     this.inputList = inputs.stream().map(TensorSpec::name).collect(Collectors.joining(", "));
     this.singleString = signature.takesSingleString();
+    this.accumulators = inputs.stream().map(Accumulator::new).toArray(Accumulator[]::new);
   }
 
   /**
@@ -159,8 +163,7 @@ final class InstanceParser {
 
   private void readInput(JsonParser json, int index, Object[] values, long[][] shapes)
       throws IOException, InvalidInstanceException {
-    TensorSpec spec = inputs.get(index);
-    Accumulator accumulator = new Accumulator(spec);
+    Accumulator accumulator = accumulators[index];
     long[] shape = accumulator.readValue(json);
     values[index] = accumulator.toArray();
     shapes[index] = shape;

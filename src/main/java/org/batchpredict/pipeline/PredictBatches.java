@@ -168,6 +168,10 @@ final class PredictBatches extends PTransform<PCollection<RecordChunk>, PCollect
 
     /** Runs a batch: instances of differing shapes (variable dimensions) go in separate calls. */
     private void predict(List<Instance> batch, Emitter emitter) {
+      if (sameShapes(batch)) {
+        predictIsolatingFailures(batch, emitter);
+        return;
+      }
       Map<String, List<Instance>> byShape = new LinkedHashMap<>();
       for (Instance instance : batch) {
         byShape.computeIfAbsent(instance.shapeKey(), key -> new ArrayList<>()).add(instance);
@@ -175,6 +179,20 @@ final class PredictBatches extends PTransform<PCollection<RecordChunk>, PCollect
       for (List<Instance> group : byShape.values()) {
         predictIsolatingFailures(group, emitter);
       }
+    }
+
+    /** Whether every instance has the first one's shapes: the usual case, one call. */
+    private static boolean sameShapes(List<Instance> batch) {
+      long[][] first = batch.get(0).shapes;
+      for (int i = 1; i < batch.size(); i++) {
+        long[][] shapes = batch.get(i).shapes;
+        for (int input = 0; input < first.length; input++) {
+          if (!java.util.Arrays.equals(first[input], shapes[input])) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
 
     private void predictIsolatingFailures(List<Instance> group, Emitter emitter) {

@@ -61,7 +61,7 @@ final class PredictionPipeline {
     PCollectionTuple read =
         matched.apply(
             "ReadRecords",
-            ReadRecords.of(spec.dataFormat(), Math.min(spec.batchSize(), 4096))
+            ReadRecords.of(spec.dataFormat(), chunkSize(spec.batchSize()))
                 .withCsvInputNames(
                     signature.inputs().stream()
                         .map(TensorSpec::name)
@@ -77,7 +77,7 @@ final class PredictionPipeline {
     predicted
         .get(PredictBatches.RESULTS)
         .setCoder(StringUtf8Coder.of())
-        .apply("WriteResults", TextIO.write().to(outputDirectory + RESULTS_PREFIX));
+        .apply("WriteResults", WriteLines.to(outputDirectory + RESULTS_PREFIX));
 
     PCollection<PredictionError> errors =
         PCollectionList.of(read.get(ReadRecords.ERRORS))
@@ -101,6 +101,17 @@ final class PredictionPipeline {
             TextIO.write().to(outputDirectory + ERROR_STATS_PREFIX).withNumShards(1));
     return pipeline;
   }
+
+  /**
+   * Records per chunk: at least {@link #MIN_CHUNK_RECORDS}, so that the runner's fixed cost per
+   * element and per bundle (the DirectRunner checkpoints a read every 100 outputs) is spread over
+   * many instances; batches form across chunks, so a chunk need not hold one batch.
+   */
+  static int chunkSize(int batchSize) {
+    return Math.max(MIN_CHUNK_RECORDS, Math.min(batchSize, 4096));
+  }
+
+  static final int MIN_CHUNK_RECORDS = 1024;
 
   /** {@code ('message', count)}, the message quoted as Python's repr quotes a string. */
   static String errorStatsLine(KV<String, Long> messageCount) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.Base64;
 import java.util.List;
 import org.batchpredict.model.Column;
@@ -45,8 +46,14 @@ abstract class ResultFormatter {
 
     @Override
     void appendRows(Column[] columns, int rows, boolean batched, StringBuilder lines) {
-      StringWriter text = new StringWriter(rows * 64);
-      try (JsonGenerator json = Json.FACTORY.createGenerator(text)) {
+      // Shapes once per batch, not once per row; the generator appends straight to the lines.
+      long[][] shapes = new long[columns.length][];
+      int[] rowSizes = new int[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        shapes[i] = batched ? columns[i].rowShape() : columns[i].shape();
+        rowSizes[i] = batched ? columns[i].rowSize() : (int) Column.elementCount(shapes[i]);
+      }
+      try (JsonGenerator json = Json.FACTORY.createGenerator(new Appender(lines))) {
         json.setRootValueSeparator(null);
         for (int row = 0; row < rows; row++) {
           if (row > 0) {
@@ -54,16 +61,41 @@ abstract class ResultFormatter {
           }
           json.writeStartObject();
           for (int i = 0; i < columns.length; i++) {
-            json.writeFieldName(outputs.get(i).name());
-            writeRow(json, columns[i], row, batched, outputs.get(i).name());
+            String alias = outputs.get(i).name();
+            json.writeFieldName(alias);
+            writeNested(json, columns[i], shapes[i], 0, (long) row * rowSizes[i], alias);
           }
           json.writeEndObject();
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      lines.append(text.getBuffer());
     }
+  }
+
+  /** A writer onto a StringBuilder, so that generated text is copied once. */
+  private static final class Appender extends Writer {
+    private final StringBuilder lines;
+
+    Appender(StringBuilder lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      lines.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String text, int offset, int length) {
+      lines.append(text, offset, offset + length);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   private static final class Csv extends ResultFormatter {
