@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -53,7 +55,7 @@ final class WriteLines extends PTransform<PCollection<String>, PDone> {
         .apply("WriteBundleFiles", ParDo.of(new WriteBundleFn(prefix, run)))
         .setCoder(StringUtf8Coder.of())
         .apply("CollectFiles", Combine.globally(new FileNames()))
-        .apply("NameShards", ParDo.of(new NameShardsFn(prefix)));
+        .apply("NameShards", ParDo.of(new NameShardsFn(prefix, run)));
     return PDone.in(lines.getPipeline());
   }
 
@@ -124,12 +126,17 @@ final class WriteLines extends PTransform<PCollection<String>, PDone> {
     }
   }
 
-  /** Renames the temporary files to numbered shards, or writes one empty shard when none. */
+  /**
+   * Renames the temporary files to numbered shards, or writes one empty shard when none, then
+   * deletes what retried bundles of this run left behind.
+   */
   static final class NameShardsFn extends DoFn<List<String>, Void> {
     private final String prefix;
+    private final String run;
 
-    NameShardsFn(String prefix) {
+    NameShardsFn(String prefix, String run) {
       this.prefix = prefix;
+      this.run = run;
     }
 
     @ProcessElement
@@ -144,9 +151,30 @@ final class WriteLines extends PTransform<PCollection<String>, PDone> {
       }
       if (sorted.isEmpty()) {
         FileSystems.create(shardName(0, 1), "text/plain").close();
-        return;
+      } else {
+        FileSystems.rename(sources, targets, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       }
-      FileSystems.rename(sources, targets, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      deleteAbandonedFiles();
+    }
+
+    /** A bundle that failed and was retried leaves a file no shard names: remove it. */
+    private void deleteAbandonedFiles() throws IOException {
+      ResourceId target = FileSystems.matchNewResource(prefix, false);
+      String pattern =
+          target
+              .getCurrentDirectory()
+              .resolve(
+                  ".temp-" + target.getFilename() + "-" + run + "-*",
+                  ResolveOptions.StandardResolveOptions.RESOLVE_FILE)
+              .toString();
+      List<ResourceId> abandoned = new ArrayList<>();
+      for (MatchResult.Metadata file :
+          FileSystems.match(pattern, EmptyMatchTreatment.ALLOW).metadata()) {
+        abandoned.add(file.resourceId());
+      }
+      if (!abandoned.isEmpty()) {
+        FileSystems.delete(abandoned, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      }
     }
 
     private ResourceId shardName(int shard, int shards) {
