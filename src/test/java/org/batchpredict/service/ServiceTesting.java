@@ -55,11 +55,25 @@ public final class ServiceTesting {
    */
   static JobsServer.Config config(
       Path dataDirectory, int maxConcurrentJobs, List<String> pipelineArgs, Path accessConfig) {
+    return config(dataDirectory, null, maxConcurrentJobs, pipelineArgs, accessConfig);
+  }
+
+  /** A service like {@link #config(Path, int)} that keeps its jobs in the database given. */
+  static JobsServer.Config config(Path dataDirectory, String databaseUrl, int maxConcurrentJobs) {
+    return config(dataDirectory, databaseUrl, maxConcurrentJobs, DIRECT_RUNNER_ARGS, null);
+  }
+
+  private static JobsServer.Config config(
+      Path dataDirectory,
+      String databaseUrl,
+      int maxConcurrentJobs,
+      List<String> pipelineArgs,
+      Path accessConfig) {
     return new JobsServer.Config(
         "127.0.0.1",
         0,
         dataDirectory,
-        null,
+        databaseUrl,
         null,
         null,
         maxConcurrentJobs,
