@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -79,6 +81,12 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--region", description = "The job's region (default: local).")
   String region;
+
+  @Option(
+      names = "--labels",
+      split = ",",
+      description = "Labels as KEY=VALUE pairs, comma-separated; added to the job file's.")
+  Map<String, String> labels;
 
   @Option(
       names = "--model-registry",
@@ -157,6 +165,11 @@ final class PredictCommand implements Callable<Integer> {
     }
     if (maxWorkerCount != null) {
       input.maxWorkerCount = maxWorkerCount;
+    }
+    if (labels != null) {
+      Map<String, String> merged = job.labels == null ? new TreeMap<>() : new TreeMap<>(job.labels);
+      merged.putAll(labels);
+      job.labels = merged;
     }
     if (region != null) {
       input.region = region;

@@ -41,10 +41,13 @@ class PredictCommandIT {
             "--input-paths=testdata/census/instances.json",
             "--data-format=JSON",
             "--batch-size=16",
+            "--labels=team=ml,stage=test",
             "--output-path=" + out);
 
     assertThat(run.exitCode).as(run.stderr).isZero();
     assertThat(run.job.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(run.job.at("/labels/team").asText()).isEqualTo("ml");
+    assertThat(run.job.at("/predictionInput/batchSize").asText()).isEqualTo("16");
     assertThat(run.job.at("/predictionOutput/predictionCount").asText()).isEqualTo("200");
     assertThat(run.job.at("/predictionOutput/errorCount").asText()).isEqualTo("0");
     assertThat(run.job.at("/predictionOutput/nodeHours").asDouble()).isPositive();
