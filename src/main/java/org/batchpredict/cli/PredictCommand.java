@@ -22,7 +22,6 @@ import org.batchpredict.jobs.ModelRegistry;
 import org.batchpredict.jobs.PredictionInput;
 import org.batchpredict.jobs.PredictionJob;
 import org.batchpredict.jobs.UnsupportedJobException;
-import org.batchpredict.model.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -97,16 +96,12 @@ final class PredictCommand implements Callable<Integer> {
   @Unmatched List<String> pipelineArgs = new ArrayList<>();
 
   @Override
-  public Integer call() throws IOException {
-    // TensorFlow's native library loads while Beam reads its options and matches the inputs.
-    ModelCache.preloadRuntime();
+  public Integer call() throws Exception {
     PrintStream err = System.err;
     Job job;
-    PipelineOptions options;
     try {
       job = buildJob();
       JobValidator.validate(job);
-      options = PipelineOptionsFactory.fromArgs(pipelineArgs.toArray(String[]::new)).create();
     } catch (InvalidJobException | UnsupportedJobException | IllegalArgumentException e) {
       err.println("Invalid job: " + e.getMessage());
       return 2;
@@ -115,17 +110,28 @@ final class PredictCommand implements Callable<Integer> {
           "Invalid job file " + jobFile + ": unknown field \"" + e.getPropertyName() + "\"");
       return 2;
     }
-    job.state = JobState.QUEUED;
-    job.createTime = java.time.Instant.now();
+    ModelRegistry registry = new ModelRegistry(modelRegistry);
 
-    ProgressLine progress = new ProgressLine(err, job.jobId);
-    Job finished =
-        new PredictionJob(job, new ModelRegistry(modelRegistry), options, Duration.ofSeconds(2))
-            .run(progress::show);
-    progress.end();
-    System.out.println(
-        JobJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(finished));
-    return finished.state == JobState.SUCCEEDED ? 0 : 1;
+    // The model loads in the background while Beam builds its options: both take seconds.
+    try (AutoCloseable warmModel = PredictionJob.warmUp(job, registry)) {
+      PipelineOptions options;
+      try {
+        options = PipelineOptionsFactory.fromArgs(pipelineArgs.toArray(String[]::new)).create();
+      } catch (IllegalArgumentException e) {
+        err.println("Invalid pipeline option: " + e.getMessage());
+        return 2;
+      }
+      job.state = JobState.QUEUED;
+      job.createTime = java.time.Instant.now();
+
+      ProgressLine progress = new ProgressLine(err, job.jobId);
+      Job finished =
+          new PredictionJob(job, registry, options, Duration.ofSeconds(2)).run(progress::show);
+      progress.end();
+      System.out.println(
+          JobJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(finished));
+      return finished.state == JobState.SUCCEEDED ? 0 : 1;
+    }
   }
 
   private Job buildJob() throws IOException {

@@ -40,6 +40,19 @@ public final class PredictionJob {
     this.progressInterval = progressInterval;
   }
 
+  /**
+   * Starts loading the job's model in the background (see {@link PredictionRun#warmUp}) and returns
+   * a handle to close once the job has ended. A job whose model cannot be named yet gets a handle
+   * that does nothing: {@link #run} reports the problem.
+   */
+  public static AutoCloseable warmUp(Job job, ModelRegistry registry) {
+    try {
+      return PredictionRun.warmUp(PredictionJobs.toSpec(job.predictionInput, registry));
+    } catch (RuntimeException e) {
+      return () -> {};
+    }
+  }
+
   /** Runs the job to its end and returns it. */
   public Job run(Listener listener) {
     job.startTime = Instant.now();

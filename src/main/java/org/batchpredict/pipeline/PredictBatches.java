@@ -62,6 +62,16 @@ final class PredictBatches extends PTransform<PCollection<RecordChunk>, PCollect
     return predicted;
   }
 
+  /**
+   * TensorFlow's thread pool size for a model shared by {@code maxWorkerCount} workers: the cores
+   * split among the workers that can run at once, so that together they keep every core busy
+   * without oversubscribing it.
+   */
+  static int opThreads(int maxWorkerCount) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return Math.max(1, cores / Math.min(maxWorkerCount, cores));
+  }
+
   static final class PredictFn extends DoFn<RecordChunk, String> {
     private final PredictionSpec spec;
     private final Counter predictions =
@@ -85,9 +95,7 @@ final class PredictBatches extends PTransform<PCollection<RecordChunk>, PCollect
     @Setup
     public void setup() throws IOException {
       Path directory = ModelStaging.localDirectory(spec.modelDirectory());
-      int cores = Runtime.getRuntime().availableProcessors();
-      int opThreads = Math.max(1, cores / Math.min(spec.maxWorkerCount(), cores));
-      model = ModelCache.acquire(directory, opThreads);
+      model = ModelCache.acquire(directory, opThreads(spec.maxWorkerCount()));
       signature = model.signature(spec.signatureName());
       parser = new InstanceParser(signature, spec.dataFormat());
       formatter = ResultFormatter.of(spec.outputDataFormat(), signature.outputs());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -133,6 +134,37 @@ public final class PredictionRun {
     String outputDirectory = prepareOutput(spec, signature);
     Pipeline pipeline = PredictionPipeline.build(spec, files, signature, outputDirectory, options);
     return new Prepared(spec, files, signature, pipeline);
+  }
+
+  /**
+   * Starts loading a local model on a background thread and returns at once: TensorFlow's classes
+   * and the graph then load while the caller builds its pipeline options, and {@link #prepare} and
+   * the workers find the model loaded. The handle holds the model until it is closed; a model that
+   * fails to load here is reported by {@link #prepare} as usual. A remote model is not loaded here,
+   * only TensorFlow's native library.
+   */
+  public static AutoCloseable warmUp(PredictionSpec spec) {
+    if (!ModelStaging.isLocal(spec.modelDirectory())) {
+      // The model must be copied first; TensorFlow's native library can load meanwhile.
+      ModelCache.preloadRuntime();
+      return () -> {};
+    }
+    Path directory = Path.of(spec.modelDirectory());
+    CompletableFuture<SavedModel> loading = new CompletableFuture<>();
+    Thread loader =
+        new Thread(
+            () -> {
+              try {
+                loading.complete(
+                    ModelCache.acquire(directory, PredictBatches.opThreads(spec.maxWorkerCount())));
+              } catch (RuntimeException e) {
+                loading.completeExceptionally(e);
+              }
+            },
+            "model-warm-up");
+    loader.setDaemon(true);
+    loader.start();
+    return () -> loading.thenAccept(ModelCache::release);
   }
 
   /** The counts so far. */
@@ -264,7 +296,7 @@ public final class PredictionRun {
     }
     SavedModel model;
     try {
-      model = ModelCache.acquire(directory, 1);
+      model = ModelCache.acquire(directory, PredictBatches.opThreads(spec.maxWorkerCount()));
     } catch (ModelException e) {
       throw new PredictionSetupException(e.getMessage(), e);
     }
