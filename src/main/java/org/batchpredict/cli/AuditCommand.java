@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.batchpredict.iam.AuditEntry;
 import org.batchpredict.iam.IamJson;
 import org.batchpredict.iam.JdbcAuditLog;
+import org.batchpredict.jobs.JobStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * batch-predict audit --data-dir data --since 1h --principal user:alice@example.com
- * batch-predict audit --jdbc-url 'jdbc:postgresql://db/jobs?user=u&amp;password=p' --since 2026-01-15T00:00:00Z
+ * batch-predict audit --database-url 'jdbc:postgresql://db/jobs?user=u&amp;password=p' --since 2026-01-15T00:00:00Z
  * </pre>
  */
 @Command(
@@ -41,7 +42,9 @@ final class AuditCommand implements Callable<Integer> {
       description = "The service's data directory (its embedded database jobs.mv.db).")
   Path dataDir;
 
-  @Option(names = "--jdbc-url", description = "The service's database, instead of --data-dir.")
+  @Option(
+      names = {"--database-url", "--jdbc-url"},
+      description = "The service's database (as serve's --database-url), instead of --data-dir.")
   String jdbcUrl;
 
   @Option(
@@ -64,7 +67,7 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if ((dataDir == null) == (jdbcUrl == null)) {
-      err.println("Name the database with exactly one of --data-dir DIR or --jdbc-url URL.");
+      err.println("Name the database with exactly one of --data-dir DIR or --database-url URL.");
       return 2;
     }
     Instant from;
@@ -74,12 +77,7 @@ final class AuditCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return 2;
     }
-    String url =
-        jdbcUrl != null
-            ? jdbcUrl
-            : "jdbc:h2:file:"
-                + dataDir.toAbsolutePath().normalize().resolve("jobs")
-                + ";IFEXISTS=TRUE";
+    String url = jdbcUrl != null ? jdbcUrl : JobStore.defaultUrl(dataDir) + ";IFEXISTS=TRUE";
     List<AuditEntry> entries;
     try (HikariDataSource dataSource = open(url)) {
       entries = new JdbcAuditLog(dataSource).read(from, principal, limit);

@@ -21,8 +21,8 @@ import org.flywaydb.core.Flyway;
 /**
  * The durable store of jobs: one row per job in a SQL database, the Job resource kept as its API
  * JSON. By default an embedded H2 file in the data directory ({@link #defaultUrl}); any JDBC URL
- * works (PostgreSQL is tested by hand). The schema is created and migrated by Flyway at {@link
- * #open}.
+ * works (PostgresJobsServiceTest runs on PostgreSQL 15). The schema is created and migrated by
+ * Flyway at {@link #open}.
  *
  * <p>Every write goes through a compare-and-set on the row's version, so concurrent writers never
  * lose an update: {@link #update} retries on a lost race. The version is the job's {@code etag}.
