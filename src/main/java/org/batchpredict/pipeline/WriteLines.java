@@ -59,6 +59,19 @@ final class WriteLines extends PTransform<PCollection<String>, PDone> {
     return PDone.in(lines.getPipeline());
   }
 
+  /**
+   * The hidden file of one bundle of run {@code run} beside the shards of {@code prefix}; {@code
+   * bundle} {@code *} makes the pattern of all of the run's bundle files.
+   */
+  static ResourceId temporaryFile(String prefix, String run, String bundle) {
+    ResourceId target = FileSystems.matchNewResource(prefix, false);
+    return target
+        .getCurrentDirectory()
+        .resolve(
+            ".temp-" + target.getFilename() + "-" + run + "-" + bundle,
+            ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+  }
+
   /** Writes a bundle's elements to a hidden temporary file and outputs that file's name. */
   static final class WriteBundleFn extends DoFn<String, String> {
     private static final byte[] NEWLINE = {'\n'};
@@ -75,13 +88,7 @@ final class WriteLines extends PTransform<PCollection<String>, PDone> {
     @ProcessElement
     public void process(@Element String lines) throws IOException {
       if (out == null) {
-        ResourceId target = FileSystems.matchNewResource(prefix, false);
-        file =
-            target
-                .getCurrentDirectory()
-                .resolve(
-                    ".temp-" + target.getFilename() + "-" + run + "-" + UUID.randomUUID(),
-                    ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+        file = temporaryFile(prefix, run, UUID.randomUUID().toString());
         out =
             new BufferedOutputStream(
                 Channels.newOutputStream(FileSystems.create(file, "text/plain")), 1 << 16);
@@ -159,14 +166,7 @@ final class WriteLines extends PTransform<PCollection<String>, PDone> {
 
     /** A bundle that failed and was retried leaves a file no shard names: remove it. */
     private void deleteAbandonedFiles() throws IOException {
-      ResourceId target = FileSystems.matchNewResource(prefix, false);
-      String pattern =
-          target
-              .getCurrentDirectory()
-              .resolve(
-                  ".temp-" + target.getFilename() + "-" + run + "-*",
-                  ResolveOptions.StandardResolveOptions.RESOLVE_FILE)
-              .toString();
+      String pattern = temporaryFile(prefix, run, "*").toString();
       List<ResourceId> abandoned = new ArrayList<>();
       for (MatchResult.Metadata file :
           FileSystems.match(pattern, EmptyMatchTreatment.ALLOW).metadata()) {
